@@ -1,0 +1,178 @@
+#!/usr/bin/env python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hypercloud.builder contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Run the test stages of `make test` in order and stop at the first failure.
+
+Each stage prints one line, ``stage NAME: N passed, M failed (T s)``, and its full output goes to
+``.build/logs/NAME.log`` (the tail is shown when it fails). The last line is the total, in the form
+``N passed, M failed``. ``--only NAME`` runs one stage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import os
+import re
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(ROOT, ".build")
+TREE = os.environ.get("HC_TREE") or os.path.join(BUILD, "tree", "ansible_collections", "hypercloud", "builder")
+LOGS = os.path.join(BUILD, "logs")
+PY = "3.11"
+
+
+class StageFailed(Exception):
+    """A command of a stage failed; ``passed``/``failed`` count what the stage had checked."""
+
+    def __init__(self, passed, failed):
+        super().__init__("stage failed")
+        self.passed = passed
+        self.failed = failed
+
+
+def run(log, cmd, cwd=ROOT, env=None):
+    """Run ``cmd``, appending its output to ``log``; return (rc, output)."""
+    merged = dict(os.environ)
+    merged.update(env or {})
+    with open(log, "a", encoding="utf-8") as handle:
+        handle.write("\n$ %s\n" % " ".join(cmd))
+        handle.flush()
+        proc = subprocess.run(cmd, cwd=cwd, env=merged, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              stdin=subprocess.DEVNULL, check=False, universal_newlines=True)
+        handle.write(proc.stdout)
+    return proc.returncode, proc.stdout
+
+
+def single(log, cmd, **kwargs):
+    """A stage that is one command: 1 passed or 1 failed."""
+    rc, _out = run(log, cmd, **kwargs)
+    if rc:
+        raise StageFailed(0, 1)
+    return 1
+
+
+def copy_tree(log):
+    if run(log, ["make", "--no-print-directory", "tree"])[0]:
+        raise StageFailed(0, 1)
+
+
+def stage_sanity(log):
+    copy_tree(log)
+    rc, out = run(log, ["ansible-test", "sanity", "--python", PY, "--color", "no"], cwd=TREE)
+    tests = re.findall(r"^Running sanity test '([^']+)'", out, re.M)
+    failed = len(set(re.findall(r"^ERROR: Found \d+ ([\w-]+) issue", out, re.M))) or (1 if rc else 0)
+    if rc:
+        raise StageFailed(len(tests) - failed, failed)
+    return len(tests)
+
+
+def stage_units(log):
+    copy_tree(log)
+    junit = os.path.join(TREE, "tests", "output", "junit")
+    for old in glob.glob(os.path.join(junit, "*.xml")):
+        os.remove(old)
+    rc, _out = run(log, ["ansible-test", "units", "--python", PY, "--color", "no", "--num-workers", "2"], cwd=TREE)
+    passed = failed = 0
+    for path in glob.glob(os.path.join(junit, "*.xml")):
+        for suite in ET.parse(path).getroot().iter("testsuite"):
+            total = int(suite.get("tests", 0))
+            bad = int(suite.get("failures", 0)) + int(suite.get("errors", 0))
+            skipped = int(suite.get("skipped", 0))
+            passed += total - bad - skipped
+            failed += bad
+    if rc or failed or not passed:
+        raise StageFailed(passed, failed or 1)
+    return passed
+
+
+def stage_integration(log):
+    copy_tree(log)
+    rc, out = run(log, ["ansible-test", "integration", "--python", PY, "--color", "no", "--allow-destructive"],
+                  cwd=TREE)
+    targets = re.findall(r"^Running (\S+) integration test role", out, re.M)
+    if rc:
+        raise StageFailed(max(len(targets) - 1, 0), 1)
+    return len(targets)
+
+
+def stage_molecule(log):
+    scenarios = sorted(os.path.basename(os.path.dirname(p)) for p in glob.glob(os.path.join(ROOT, "molecule", "*", "molecule.yml")))
+    passed = 0
+    for name in scenarios:
+        rc, _out = run(log, ["molecule", "test", "-s", name])
+        if rc:
+            raise StageFailed(passed, 1)
+        passed += 1
+    return passed
+
+
+def recap_changed(out):
+    return sum(int(n) for n in re.findall(r"\bchanged=(\d+)", out.split("PLAY RECAP")[-1]))
+
+
+def stage_lab(log):
+    """Converge the lab from scratch under each strategy, then again: the second run changes nothing."""
+    passed = 0
+    for strategy in ("linear", "mitogen"):
+        for attempt in ("converge", "idempotence"):
+            rc, out = run(log, ["bash", "scripts/lab.sh", "converge", strategy])
+            if rc or (attempt == "idempotence" and recap_changed(out)):
+                with open(log, "a", encoding="utf-8") as handle:
+                    handle.write("\nlab %s %s failed (rc=%d, changed=%d)\n" % (strategy, attempt, rc, recap_changed(out)))
+                raise StageFailed(passed, 1)
+            passed += 1
+        run(log, ["bash", "scripts/lab.sh", "down"])
+    return passed
+
+
+STAGES = [
+    ("sanity", stage_sanity),
+    ("lint", lambda log: single(log, ["ansible-lint", "--offline", "--profile", "production", "--nocolor"])),
+    ("ruff", lambda log: single(log, ["ruff", "check", "--no-cache", "."])),
+    ("changelog", lambda log: single(log, ["antsibull-changelog", "lint"])),
+    ("docs", lambda log: single(log, ["bash", "scripts/docs.sh"])),
+    ("units", stage_units),
+    ("integration", stage_integration),
+    ("molecule", stage_molecule),
+    ("lab", stage_lab),
+]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", choices=[name for name, _ in STAGES] + ["lab-test"])
+    args = parser.parse_args()
+    only = "lab" if args.only == "lab-test" else args.only
+    os.makedirs(LOGS, exist_ok=True)
+    total_passed = total_failed = 0
+    for name, stage in STAGES:
+        if only and name != only:
+            continue
+        log = os.path.join(LOGS, name + ".log")
+        open(log, "w", encoding="utf-8").close()
+        start = time.time()
+        try:
+            passed, failed = stage(log), 0
+        except StageFailed as err:
+            passed, failed = err.passed, err.failed
+        total_passed += passed
+        total_failed += failed
+        print("stage %s: %d passed, %d failed (%.1f s)" % (name, passed, failed, time.time() - start), flush=True)
+        if failed:
+            with open(log, encoding="utf-8") as handle:
+                tail = handle.read().splitlines()[-60:]
+            print("---- last lines of %s ----\n%s\n----" % (os.path.relpath(log, ROOT), "\n".join(tail)))
+            break
+    print("%d passed, %d failed" % (total_passed, total_failed))
+    return 1 if total_failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
