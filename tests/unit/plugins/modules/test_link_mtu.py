@@ -60,9 +60,8 @@ def _init_with(fake):
 
 
 def run_module(args, capsys):
-    with patch_module_args(args):
-        with pytest.raises(SystemExit) as exc:
-            link_mtu.main()
+    with patch_module_args(args), pytest.raises(SystemExit) as exc:
+        link_mtu.main()
     result = json.loads(capsys.readouterr().out)
     return exc.value.code, result
 
