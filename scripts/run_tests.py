@@ -147,7 +147,7 @@ STAGES = [
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--only", choices=[name for name, _ in STAGES] + ["lab-test"])
+    parser.add_argument("--only", choices=[name for name, _stage in STAGES] + ["lab-test"])
     args = parser.parse_args()
     only = "lab" if args.only == "lab-test" else args.only
     os.makedirs(LOGS, exist_ok=True)

@@ -21,7 +21,7 @@ description:
   - Check mode and diff mode report every interface's MTU before and after, from the same plan
     that is applied.
 author:
-  - hypercloud.builder contributors
+  - hypercloud.builder contributors (@hypercloud)
 extends_documentation_fragment:
   - hypercloud.builder._attributes
   - hypercloud.builder._attributes.LINUX

@@ -50,7 +50,7 @@ up() {
     fi
     new_link "$hv" vx100 "" type vxlan id 100 dstport 4789 group 239.1.1.100 dev eth0 local "10.250.0.$k"
     new_link "$hv" br-vm "10.251.0.$k/24" type bridge
-    if [ -z "$(ip -n "$hv" -o link show vx100 | grep -o 'master br-vm')" ]; then
+    if ! ip -n "$hv" -o link show vx100 | grep -q 'master br-vm'; then
       ip -n "$hv" link set vx100 master br-vm
       changed=1
     fi

@@ -124,14 +124,14 @@ def _check_edges(links: Mapping[str, Link], desired: Mapping[str, int], final: M
             need = final[child] + links[child].headroom
             if need <= final[parent]:
                 continue
-            rel = "a port of" if links[child].kind == "bridge" else "the lower device of"
+            rel = "its port" if links[child].kind == "bridge" else "its lower device"
             if links[child].headroom:
-                rel += " (less %d bytes of encapsulation)" % links[child].headroom
+                rel += " less %d bytes of encapsulation" % links[child].headroom
             if child in desired and parent in desired:
-                raise PlanError("%s (MTU %d) would be above %s (MTU %d), %s it"
+                raise PlanError("%s (MTU %d) would be above %s (MTU %d), %s"
                                 % (child, final[child], parent, final[parent], rel))
             if child in desired:
-                raise PlanError("%s (MTU %d) would be above %s (MTU %d), %s it, which is not in the "
+                raise PlanError("%s (MTU %d) would be above %s (MTU %d), %s, which is not in the "
                                 "request: add %s with MTU >= %d"
                                 % (child, final[child], parent, final[parent], rel, parent, need))
             raise PlanError("lowering %s to %d would leave %s (MTU %d) above it, and %s is not in the "

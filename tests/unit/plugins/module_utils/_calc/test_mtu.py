@@ -69,7 +69,7 @@ ERRORS = [
     ("below ipv4 minimum", stack(), {"veth0": 67}, "below 68, the IPv4 minimum"),
     ("below ipv6 minimum", stack(), {"lo6": 1279}, "below 1280, the IPv6 minimum"),
     ("child above parent not requested", stack(1500), {"bond0.100": 9000},
-     "bond0.100 (MTU 9000) would be above bond0 (MTU 1500), the lower device of it, which is not in the request"),
+     "bond0.100 (MTU 9000) would be above bond0 (MTU 1500), its lower device, which is not in the request"),
     ("bridge above its port", stack(1500), {"br100": 9000}, "br100 (MTU 9000) would be above bond0.100"),
     ("lowering parent strands child", stack(9000), {"bond0": 1500},
      "lowering bond0 to 1500 would leave bond0.100 (MTU 9000) above it"),

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Test harness: a local libvirtd with the QEMU driver (domains of type 'qemu', i.e. TCG).
+#   libvirtd.sh up      start virtlogd, virtlockd and libvirtd (systemd units where systemd is PID 1,
+#                       otherwise the daemons directly, with pid files under $HC_LIBVIRT_RUN)
+#   libvirtd.sh down    stop what "up" started
+#   libvirtd.sh status  exit 0 when qemu:///system answers
+# Prints "changed" when it started or stopped something, "ok" otherwise.
+set -euo pipefail
+run=${HC_LIBVIRT_RUN:-/run/hypercloud-testbed}
+daemons=(virtlogd virtlockd libvirtd)
+changed=0
+
+answers() { virsh -c qemu:///system version >/dev/null 2>&1; }
+systemd_pid1() { [ "$(cat /proc/1/comm 2>/dev/null)" = systemd ]; }
+alive() { [ -f "$run/$1.pid" ] && kill -0 "$(cat "$run/$1.pid")" 2>/dev/null; }
+
+up() {
+  if systemd_pid1; then
+    for d in "${daemons[@]}"; do
+      systemctl is-active -q "$d" || { systemctl start "$d"; changed=1; }
+    done
+  else
+    mkdir -p "$run"
+    for d in "${daemons[@]}"; do
+      if ! alive "$d"; then
+        "/usr/sbin/$d" -d -p "$run/$d.pid"
+        changed=1
+      fi
+    done
+  fi
+  for _ in $(seq 1 50); do
+    answers && return 0
+    sleep 0.2
+  done
+  echo "libvirtd did not answer on qemu:///system within 10 s" >&2
+  exit 1
+}
+
+down() {
+  if systemd_pid1; then
+    for d in libvirtd virtlockd virtlogd; do
+      systemctl is-active -q "$d" && { systemctl stop "$d"; changed=1; }
+    done
+    return 0
+  fi
+  for d in libvirtd virtlockd virtlogd; do
+    if alive "$d"; then
+      kill "$(cat "$run/$d.pid")"
+      for _ in $(seq 1 50); do alive "$d" || break; sleep 0.1; done
+      changed=1
+    fi
+    rm -f "$run/$d.pid"
+  done
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  status) answers; exit $? ;;
+  *) echo "usage: $0 up | down | status" >&2; exit 2 ;;
+esac
+if [ "$changed" = 1 ]; then echo changed; else echo ok; fi
