@@ -1,0 +1,257 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hypercloud.builder contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: approval_request
+short_description: Submit a provisioning request, record approval decisions and its outcome
+version_added: 0.2.0
+description:
+  - Keeps the state of a provisioning request in an approval store on the controller (SQLite).
+  - With O(request), submits the request. The approval chain is evaluated with the same rules as
+    M(hypercloud.builder.provision_policy) and frozen into the request. Submitting the same request id
+    again with the same request changes nothing; a different request under a used id is refused.
+  - With O(decision), records an approver's decision on the stage that awaits one, with the time and the reason.
+  - Refuses self-approval, an approver outside the group of the awaiting stage, a decision out of
+    order, one approver deciding two stages, and any decision on a closed request.
+  - With O(state=expired), O(state=provisioned) or O(state=failed), records the request's outcome.
+  - "States: V(requested), V(awaiting_stage_N), V(approved), V(rejected), V(expired), V(provisioned), V(failed)."
+  - Every change is an event in an append-only, hash-chained audit log;
+    M(hypercloud.builder.approval_request_info) shows it and verifies the chain.
+  - Check mode computes the same events and writes nothing, not even a new store file.
+author:
+  - hypercloud.builder contributors (@hypercloud)
+extends_documentation_fragment:
+  - hypercloud.builder._attributes
+options:
+  actor:
+    description: Who records an outcome (O(state=expired), O(state=provisioned) or O(state=failed)), for the audit log.
+    type: str
+    default: ansible
+  approver_groups:
+    description: Members of approver groups, replacing those the rule set names, when the request is submitted.
+    type: dict
+  decision:
+    description: A decision on the stage that awaits one. Needs O(state=present).
+    type: dict
+    suboptions:
+      action:
+        description: Approve or reject the stage.
+        type: str
+        required: true
+        choices: [approve, reject]
+      approver:
+        description: Who decides. They must be in the stage's approver group and must not be the requester.
+        type: str
+        required: true
+      reason:
+        description: Why, for the audit log.
+        type: str
+        required: true
+      stage:
+        description:
+          - The stage decided, by number or name. When given, a decision for another stage than the awaiting one is refused.
+        type: str
+  details:
+    description: Details of the outcome, such as the server id or the provisioning error.
+    type: dict
+  reason:
+    description: Why the request reached its outcome, for the audit log.
+    type: str
+  request:
+    description: The provisioning request to submit, as for M(hypercloud.builder.provision_policy). Needs O(requester).
+    type: dict
+    suboptions:
+      disk_gb:
+        description: Root disk size, in GB.
+        type: int
+        default: 0
+      flavor:
+        description: Flavor name.
+        type: str
+      image:
+        description: Image name.
+        type: str
+      memory_gb:
+        description: Memory, in GB (1 GB = 1024 MB). Give O(request.memory_gb) or O(request.memory_mb).
+        type: float
+      memory_mb:
+        description: Memory, in MB.
+        type: int
+      project:
+        description: Project (tenant) name.
+        type: str
+      vcpus:
+        description: Number of vCPUs.
+        type: int
+        required: true
+  request_id:
+    description: The request's id, unique in the store.
+    type: str
+    required: true
+  requester:
+    description: Who asks for the request. They may not approve it.
+    type: str
+  rules:
+    description: The rule set evaluated when the request is submitted; the default rule set when omitted.
+    type: dict
+  state:
+    description:
+      - V(present) submits the request (O(request)) or records a decision (O(decision)), or both.
+      - V(expired) closes a request still awaiting approval. V(provisioned) and V(failed) record the outcome of an approved request.
+    type: str
+    default: present
+    choices: [expired, failed, present, provisioned]
+  store:
+    description:
+      - Path of the SQLite approval store on the controller; created, with its directory, on first write.
+      - PostgreSQL through a URL is not supported yet.
+    type: path
+    default: ~/.local/share/hypercloud/approvals.sqlite
+"""
+
+EXAMPLES = r"""
+- name: Submit a request
+  hypercloud.builder.approval_request:
+    request_id: REQ-1001
+    requester: dave
+    request: {vcpus: 8, memory_gb: 32, flavor: m1.xlarge, image: debian-12, project: research}
+    approver_groups: {finance: [carol], cloud_admins: [alice, bob]}
+  register: submitted
+
+- name: Finance approves
+  hypercloud.builder.approval_request:
+    request_id: REQ-1001
+    decision: {action: approve, approver: carol, reason: budget line 42, stage: finance}
+
+- name: Record that the server was built
+  hypercloud.builder.approval_request:
+    request_id: REQ-1001
+    state: provisioned
+    details: {server_id: 5b1c0e4e-6f0a-4bde-9a57-3f2f1a0f1d11}
+"""
+
+RETURN = r"""
+events:
+  description: The audit records written by this task (in check mode, those that would be); empty when nothing changed.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"seq": 7, "request_id": "REQ-1001", "kind": "stage_approved", "actor": "carol",
+            "at": "2026-03-02T10:15:00.123456Z",
+            "data": {"stage": 1, "stage_name": "finance", "group": "finance", "decision": "approve", "reason": "budget line 42"},
+            "prev_hash": "9f2c...", "hash": "41ab..."}]
+request:
+  description: Where the request stands after the task.
+  returned: always
+  type: dict
+  sample: {"request_id": "REQ-1001", "state": "awaiting_stage_2", "requester": "dave", "stage": 2,
+           "stage_name": "cloud_admin", "awaiting_group": "cloud_admins", "closed": false,
+           "request": {"vcpus": 8, "memory_mb": 32768, "memory_gb": 32.0, "disk_gb": 0},
+           "chain": [{"number": 1, "name": "finance", "group": "finance", "approvers": ["carol"], "reasons": ["..."]}],
+           "decisions": [{"stage": 1, "decision": "approve", "approver": "carol", "reason": "budget line 42"}],
+           "outcome": {}, "submitted_at": "2026-03-02T10:00:00.000000Z", "updated_at": "2026-03-02T10:15:00.123456Z"}
+"""
+
+from datetime import datetime, timezone
+
+from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.approval_store import DEFAULT_PATH, ApprovalStore
+from ansible_collections.hypercloud.builder.plugins.module_utils._base import HypercloudModule
+from ansible_collections.hypercloud.builder.plugins.module_utils._calc.approval import (
+    chain_events,
+    plan_decision,
+    plan_outcome,
+    plan_submit,
+    replay,
+)
+from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors import PlanError
+from ansible_collections.hypercloud.builder.plugins.module_utils._calc.provision_policy import (
+    DEFAULT_RULES,
+    evaluate,
+    normalize_request,
+    with_approvers,
+)
+
+REQUEST_OPTIONS = dict(
+    disk_gb=dict(type="int", default=0),
+    flavor=dict(type="str"),
+    image=dict(type="str"),
+    memory_gb=dict(type="float"),
+    memory_mb=dict(type="int"),
+    project=dict(type="str"),
+    vcpus=dict(type="int", required=True),
+)
+
+
+def utc_now():
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class ApprovalRequest(HypercloudModule):
+    argument_spec = dict(
+        actor=dict(type="str", default="ansible"),
+        approver_groups=dict(type="dict"),
+        decision=dict(type="dict", options=dict(
+            action=dict(type="str", required=True, choices=["approve", "reject"]),
+            approver=dict(type="str", required=True),
+            reason=dict(type="str", required=True),
+            stage=dict(type="str"),
+        )),
+        details=dict(type="dict"),
+        reason=dict(type="str"),
+        request=dict(type="dict", options=REQUEST_OPTIONS,
+                     mutually_exclusive=[("memory_gb", "memory_mb")],
+                     required_one_of=[("memory_gb", "memory_mb")]),
+        request_id=dict(type="str", required=True),
+        requester=dict(type="str"),
+        rules=dict(type="dict"),
+        state=dict(type="str", default="present", choices=["expired", "failed", "present", "provisioned"]),
+        store=dict(type="path", default=DEFAULT_PATH),
+    )
+    module_kwargs = dict(
+        required_by=dict(request=("requester",)),
+        required_if=[("state", "present", ("request", "decision"), True)],
+    )
+
+    def plan(self, history, now):
+        """The new (unchained) events, in order; each planner sees the ones planned before it."""
+        p, rid = self.params, self.params["request_id"]
+        events = []
+        if p["request"]:
+            request = normalize_request({k: v for k, v in p["request"].items() if v is not None})
+            rules = with_approvers(p["rules"] or DEFAULT_RULES, p["approver_groups"])
+            events += plan_submit(history, rid, p["requester"], request, evaluate(request, rules).to_dict(), now)
+        if p["decision"]:
+            if p["state"] != "present":
+                raise PlanError("a decision is recorded with state=present, not state=%s" % p["state"])
+            d = p["decision"]
+            events += plan_decision(history + events, rid, d["action"], d["approver"], d["reason"], now, d["stage"])
+        if p["state"] != "present":
+            events += plan_outcome(history + events, rid, p["state"], p["actor"], p["reason"], now, p["details"])
+        return events
+
+    def run(self):
+        rid = self.params["request_id"]
+        with ApprovalStore(self.params["store"]).transaction(write=not self.check_mode) as tx:
+            history = tx.history(rid)
+            events = self.plan(history, utc_now())
+            head, seq = tx.tail()
+            records = chain_events(head, seq, events)
+            before, after = replay(rid, history), replay(rid, history + records)
+            if records and not self.check_mode:
+                tx.append(records, after.to_dict())
+        before = before.to_dict() if before else {}
+        after = after.to_dict() if after else {}
+        return self.result(changed=bool(records), before=before, after=after, request=after, events=records)
+
+
+def main():
+    ApprovalRequest().execute()
+
+
+if __name__ == "__main__":
+    main()

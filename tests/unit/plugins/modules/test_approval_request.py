@@ -1,0 +1,149 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hypercloud.builder contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""approval_request driven through main() on a real SQLite store in tmp_path."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+
+import pytest
+
+from ansible.module_utils.testing import patch_module_args
+from ansible_collections.hypercloud.builder.plugins.modules import approval_request
+
+GROUPS = {"finance": ["carol"], "cloud_admins": ["alice", "bob"]}
+BIG = {"vcpus": 8, "memory_gb": 32, "flavor": "m1.xlarge", "image": "debian-12", "project": "research"}
+
+
+@pytest.fixture
+def store(tmp_path):
+    return str(tmp_path / "state" / "approvals.sqlite")
+
+
+def run_module(args, capsys):
+    with patch_module_args(args), pytest.raises(SystemExit) as exc:
+        approval_request.main()
+    return exc.value.code, json.loads(capsys.readouterr().out)
+
+
+def count(store):
+    return sqlite3.connect(store).execute("SELECT count(*) FROM audit").fetchone()[0]
+
+
+def submit_args(store, **extra):
+    return dict(dict(request_id="REQ-1", requester="dave", request=BIG, approver_groups=GROUPS, store=store), **extra)
+
+
+def decide(store, approver, action="approve", **extra):
+    return dict(dict(request_id="REQ-1", store=store, decision=dict(action=action, approver=approver, reason="reason of " + approver)),
+                **extra)
+
+
+def test_submit_is_idempotent_and_diff_shows_the_new_request(store, capsys):
+    rc, result = run_module(submit_args(store, _ansible_diff=True), capsys)
+    assert rc == 0 and result["changed"] is True
+    assert [e["kind"] for e in result["events"]] == ["submitted", "evaluated"]
+    assert [e["seq"] for e in result["events"]] == [1, 2]
+    req = result["request"]
+    assert (req["state"], req["stage"], req["stage_name"], req["awaiting_group"]) == ("awaiting_stage_1", 1, "finance", "finance")
+    assert [s["approvers"] for s in req["chain"]] == [["carol"], ["alice", "bob"]]
+    assert result["diff"]["before"] == {} and result["diff"]["after"] == req
+    rc, again = run_module(submit_args(store, request={k: v for k, v in dict(BIG, memory_mb=32768).items() if k != "memory_gb"}), capsys)
+    assert rc == 0 and again["changed"] is False and again["events"] == [] and again["request"] == req
+    assert count(store) == 2
+
+
+def test_check_mode_writes_nothing_not_even_the_store(store, capsys):
+    rc, result = run_module(submit_args(store, _ansible_check_mode=True, _ansible_diff=True), capsys)
+    assert rc == 0 and result["changed"] is True
+    assert [e["kind"] for e in result["events"]] == ["submitted", "evaluated"]
+    assert result["request"]["state"] == "awaiting_stage_1"
+    assert not os.path.exists(store)
+    run_module(submit_args(store), capsys)
+    rc, result = run_module(decide(store, "carol", _ansible_check_mode=True), capsys)
+    assert rc == 0 and result["changed"] is True and result["request"]["state"] == "awaiting_stage_2"
+    assert result["events"][0]["seq"] == 3 and count(store) == 2
+
+
+def test_the_whole_way_finance_admin_provisioned(store, capsys):
+    run_module(submit_args(store), capsys)
+    states = []
+    for args in (decide(store, "carol"), decide(store, "bob"),
+                 dict(request_id="REQ-1", store=store, state="provisioned", actor="awx", details={"server_id": "s-1"})):
+        rc, result = run_module(args, capsys)
+        assert rc == 0 and result["changed"] is True, result
+        states.append(result["request"]["state"])
+        rc, again = run_module(args, capsys)
+        assert rc == 0 and again["changed"] is False, "re-running the same step changes nothing"
+    assert states == ["awaiting_stage_2", "approved", "provisioned"]
+    final = result["request"]
+    assert [(d["approver"], d["stage_name"], d["reason"]) for d in final["decisions"]] == [
+        ("carol", "finance", "reason of carol"), ("bob", "cloud_admin", "reason of bob")]
+    assert final["outcome"]["details"] == {"server_id": "s-1"} and final["outcome"]["actor"] == "awx"
+    assert final["closed"] is True and count(store) == 5
+
+
+def test_submit_and_decide_in_one_task_and_no_approval_needed(store, capsys):
+    rc, result = run_module(dict(request_id="small", requester="dave", request={"vcpus": 1, "memory_gb": 4}, store=store), capsys)
+    assert rc == 0 and result["request"]["state"] == "approved" and result["request"]["chain"] == []
+    rc, result = run_module(dict(submit_args(store, request={"vcpus": 4, "memory_gb": 4}),
+                                 decision=dict(action="reject", approver="alice", reason="no quota")), capsys)
+    assert rc == 0 and [e["kind"] for e in result["events"]] == ["submitted", "evaluated", "stage_rejected"]
+    assert result["request"]["state"] == "rejected"
+
+
+def test_expire(store, capsys):
+    run_module(submit_args(store), capsys)
+    rc, result = run_module(dict(request_id="REQ-1", store=store, state="expired", reason="no answer in 72h"), capsys)
+    assert rc == 0 and result["request"]["state"] == "expired" and result["request"]["outcome"]["reason"] == "no answer in 72h"
+
+
+REFUSED = [
+    ("self-approval", dict(request_id="REQ-1", requester="carol", request=BIG, approver_groups=GROUPS),
+     decide, "carol", "carol is its requester and cannot approve or reject it (no self-approval)"),
+    ("outside the group", None, decide, "mallory", "mallory is not in approver group finance"),
+    ("out of order", None, decide, "alice", "alice approves stage 2 (cloud_admin), which comes after stage 1 (finance)"),
+]
+
+
+@pytest.mark.parametrize("case,submit,make,who,message", REFUSED, ids=[r[0] for r in REFUSED])
+def test_refused_decisions_fail_cleanly_and_write_nothing(store, capsys, case, submit, make, who, message):
+    run_module(dict(submit or submit_args(store), store=store), capsys)
+    rc, result = run_module(make(store, who), capsys)
+    assert rc == 1 and message in result["msg"], case
+    assert "exception" not in result and count(store) == 2
+
+
+BAD = [
+    ("nothing to do", dict(request_id="REQ-1"), "state is present but any of the following are missing: request, decision"),
+    ("request without requester", dict(request_id="REQ-1", request=BIG), "missing parameter(s) required by 'request': requester"),
+    ("decision without reason", dict(request_id="REQ-1", decision=dict(action="approve", approver="carol")),
+     "missing required arguments: reason found in decision"),
+    ("unknown request", dict(request_id="nope", decision=dict(action="approve", approver="carol", reason="x")), "request nope does not exist"),
+    ("different request, same id", dict(request_id="REQ-1", requester="dave", request={"vcpus": 2, "memory_gb": 2}),
+     "request REQ-1 was already submitted by dave"),
+    ("provisioned before approval", dict(request_id="REQ-1", state="provisioned"), "cannot be provisioned before it is approved"),
+    ("decision with an outcome", dict(request_id="REQ-1", state="failed", decision=dict(action="approve", approver="carol", reason="x")),
+     "a decision is recorded with state=present, not state=failed"),
+    ("malformed rules", dict(request_id="REQ-2", requester="dave", request=BIG, rules={"stages": []}), "rule set: missing field"),
+    ("bad state", dict(request_id="REQ-1", state="approved"), "value of state must be one of"),
+]
+
+
+@pytest.mark.parametrize("case,args,message", BAD, ids=[b[0] for b in BAD])
+def test_bad_input_fails_cleanly_and_changes_nothing(store, capsys, case, args, message):
+    run_module(submit_args(store), capsys)
+    rc, result = run_module(dict(args, store=store), capsys)
+    assert rc == 1 and result["failed"] is True, case
+    assert message in result["msg"]
+    assert "exception" not in result and count(store) == 2
+
+
+def test_an_unusable_store_is_a_clean_failure(tmp_path, capsys):
+    (tmp_path / "f").write_text("x")
+    rc, result = run_module(submit_args(str(tmp_path / "f" / "a.sqlite")), capsys)
+    assert rc == 1 and "cannot open" in result["msg"] and "exception" not in result
