@@ -17,7 +17,7 @@ export ANSIBLE_FORCE_COLOR ?= 0
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help lab lab-down bootstrap collection tree test sanity lint ruff changelog docs units \
-        integration molecule lab-test bench clean
+        integration ee molecule lab-test bench clean
 
 help:
 	@echo "make lab    bootstrap this machine and converge the local lab (playbooks/lab.yml)"
@@ -54,7 +54,7 @@ test: collection
 sanity units integration lint ruff changelog: bootstrap
 	@python scripts/run_tests.py --only $@
 
-docs molecule lab-test: collection
+docs ee molecule lab-test: collection
 	@python scripts/run_tests.py --only $@
 
 bench: collection

@@ -39,7 +39,7 @@ class StageFailed(Exception):
 
 def run(log, cmd, cwd=ROOT, env=None):
     """Run ``cmd``, appending its output to ``log``; return (rc, output)."""
-    merged = dict(os.environ)
+    merged = dict(os.environ, NO_COLOR="1", PY_COLORS="0", ANSIBLE_NOCOLOR="1")
     merged.update(env or {})
     with open(log, "a", encoding="utf-8") as handle:
         handle.write("\n$ %s\n" % " ".join(cmd))
@@ -66,7 +66,7 @@ def copy_tree(log):
 def stage_sanity(log):
     copy_tree(log)
     rc, out = run(log, ["ansible-test", "sanity", "--python", PY, "--color", "no"], cwd=TREE)
-    tests = re.findall(r"^Running sanity test '([^']+)'", out, re.M)
+    tests = re.findall(r"^Running sanity test [\"']([^\"']+)", out, re.M)
     failed = len(set(re.findall(r"^ERROR: Found \d+ ([\w-]+) issue", out, re.M))) or (1 if rc else 0)
     if rc:
         raise StageFailed(len(tests) - failed, failed)
@@ -100,6 +100,19 @@ def stage_integration(log):
     if rc:
         raise StageFailed(max(len(targets) - 1, 0), 1)
     return len(targets)
+
+
+def stage_ee(log):
+    """The execution-environment definition is valid and names the collection version being built."""
+    with open(os.path.join(ROOT, "galaxy.yml"), encoding="utf-8") as handle:
+        version = re.search(r"^version:\s*(\S+)", handle.read(), re.M).group(1)
+    with open(os.path.join(ROOT, "execution-environment.yml"), encoding="utf-8") as handle:
+        if "hypercloud-builder-%s.tar.gz" % version not in handle.read():
+            with open(log, "a", encoding="utf-8") as out:
+                out.write("execution-environment.yml does not name hypercloud-builder-%s.tar.gz\n" % version)
+            raise StageFailed(0, 1)
+    return single(log, ["ansible-builder", "create", "-f", "execution-environment.yml",
+                        "--context", os.path.join(BUILD, "ee")])
 
 
 def stage_molecule(log):
@@ -138,6 +151,7 @@ STAGES = [
     ("ruff", lambda log: single(log, ["ruff", "check", "--no-cache", "."])),
     ("changelog", lambda log: single(log, ["antsibull-changelog", "lint"])),
     ("docs", lambda log: single(log, ["bash", "scripts/docs.sh"])),
+    ("ee", stage_ee),
     ("units", stage_units),
     ("integration", stage_integration),
     ("molecule", stage_molecule),
