@@ -36,7 +36,7 @@ options:
     default: /etc/nova/nova.conf
   placement_managed:
     description:
-      - Whether the ratios are managed in Placement (for example with M(hypercloud.builder.placement_inventory)).
+      - Whether the ratios are managed in Placement (for example with C(hypercloud.builder.placement_inventory)).
         The module then warns when C(cpu_allocation_ratio), C(ram_allocation_ratio) or C(disk_allocation_ratio) stays set.
     type: bool
     default: false
