@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+import pathlib
 
 import pytest
 
@@ -114,3 +115,81 @@ def test_bad_input_fails_cleanly_and_changes_nothing(fake_ip, capsys, args, mess
 def test_ip_failure_is_reported(fake_ip, capsys):
     rc, result = run_module({"name": "eth0", "mtu": 9000, "namespace": "nowhere"}, capsys)
     assert rc == 1 and "in network namespace nowhere" in result["msg"]
+
+
+# --- persistence --------------------------------------------------------------------------------
+
+def test_persist_ifupdown_in_check_mode_then_apply(fake_ip, capsys, tmp_path):
+    interfaces = tmp_path / "etc" / "network" / "interfaces"
+    interfaces.parent.mkdir(parents=True)
+    interfaces.write_text("auto eth0\niface eth0 inet dhcp\n")
+    args = {"name": "eth0", "mtu": 9000, "persist": "auto", "config_root": str(tmp_path)}
+    rc, result = run_module(dict(args, _ansible_check_mode=True, _ansible_diff=True), capsys)
+    assert rc == 0 and result["changed"] is True and fake_ip.calls == []
+    assert interfaces.read_text() == "auto eth0\niface eth0 inet dhcp\n"
+    assert result["persisted"]["backend"] == "ifupdown"
+    assert result["diff"][0] == {"before": {"eth0": 1500}, "after": {"eth0": 9000}}
+    assert result["diff"][1]["after"].endswith("post-up ip link set dev $IFACE mtu 9000\n")
+
+    rc, result = run_module(args, capsys)
+    assert rc == 0 and result["changed"] is True and fake_ip.calls == [("eth0", 9000)]
+    assert "post-up ip link set dev $IFACE mtu 9000" in interfaces.read_text()
+    backup = result["persisted"]["files"][0]["backup"]
+    assert pathlib.Path(backup).read_text() == "auto eth0\niface eth0 inet dhcp\n"
+    assert backup.startswith(str(interfaces.parent) + "/.interfaces.")
+
+    rc, result = run_module(args, capsys)
+    assert rc == 0 and result["changed"] is False and result["persisted"]["files"] == []
+
+
+def test_persist_when_only_the_file_differs(fake_ip, capsys, tmp_path):
+    network = tmp_path / "etc" / "systemd" / "network" / "10-eth0.network"
+    network.parent.mkdir(parents=True)
+    network.write_text("[Match]\nName=eth0\n")
+    rc, result = run_module({"name": "eth0", "mtu": 1500, "persist": "systemd-networkd",
+                             "config_root": str(tmp_path)}, capsys)
+    assert rc == 0 and result["changed"] is True and result["plan"] == [] and fake_ip.calls == []
+    assert network.read_text() == "[Match]\nName=eth0\n\n[Link]\nMTUBytes=1500\n"
+
+
+def test_persist_refusal_changes_nothing_live(fake_ip, capsys, tmp_path):
+    (tmp_path / "etc" / "netplan").mkdir(parents=True)
+    (tmp_path / "etc" / "netplan" / "50.yaml").write_text("network:\n  ethernets:\n    eth1:\n      dhcp4: true\n")
+    rc, result = run_module({"name": "eth0", "mtu": 9000, "persist": "auto", "config_root": str(tmp_path)}, capsys)
+    assert rc == 1 and "eth0 is not defined in any netplan file" in result["msg"] and fake_ip.calls == []
+
+
+def test_persist_networkmanager_and_restart(fake_ip, capsys, monkeypatch):
+    nm_calls = []
+
+    def nmcli(cmd, **kwargs):
+        if cmd[0] != "/usr/bin/nmcli":
+            return fake_ip(cmd, **kwargs)
+        nm_calls.append(cmd[1:])
+        if cmd[1:3] == ["-t", "-f"]:
+            return 0, "running\n", ""
+        if cmd[1:3] == ["-g", "GENERAL.CONNECTION"]:
+            return 0, "Wired connection 1\n", ""
+        if cmd[1:3] == ["-g", "802-3-ethernet.mtu"]:
+            return 0, "auto\n", ""
+        return 0, "", ""
+
+    original = link_mtu.HypercloudModule.__init__
+
+    def init(self):
+        original(self)
+        self.module.run_command = nmcli
+        self.module.get_bin_path = lambda name, *_a, **_k: "/usr/bin/nmcli" if name == "nmcli" else "/sbin/ip"
+    monkeypatch.setattr(link_mtu.HypercloudModule, "__init__", init)
+    rc, result = run_module({"name": "eth0", "mtu": 9000, "persist": "auto", "config_root": "/nonexistent",
+                             "allow_network_restart": True, "_ansible_diff": True}, capsys)
+    assert rc == 0 and result["changed"] is True
+    assert result["persisted"] == {"backend": "networkmanager", "files": [], "connections": ["Wired connection 1"],
+                                   "reloaded": ["/usr/bin/nmcli connection up Wired connection 1"]}
+    assert ["connection", "modify", "Wired connection 1", "802-3-ethernet.mtu", "9000"] in nm_calls
+    assert result["diff"][1]["after"] == "802-3-ethernet.mtu 9000\n"
+
+
+def test_persist_auto_with_nothing_to_edit(fake_ip, capsys, tmp_path):
+    rc, result = run_module({"name": "eth0", "mtu": 9000, "persist": "auto", "config_root": str(tmp_path)}, capsys)
+    assert rc == 1 and "persist=auto found no network configuration" in result["msg"] and fake_ip.calls == []
