@@ -1,0 +1,139 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hypercloud.builder contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Thin Placement adapter over openstacksdk's placement proxy (``conn.placement``).
+
+Requests per provider: one GET of its inventories (they carry the provider generation), one GET of
+its usages only when a change lowers a capacity, and one PUT of the whole inventory set (all
+classes, every field, the generation read) when something changes. Listing providers is one GET
+for all of them. Decisions are made in ``_calc.placement``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Mapping, Optional, Tuple
+
+from ansible.module_utils.basic import env_fallback
+from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.errors import AdapterError
+
+try:
+    import openstack
+    from openstack import exceptions as sdk_exceptions
+except ImportError as err:  # pragma: no cover - reported by the module through missing_required_lib
+    openstack = None
+    sdk_exceptions = None
+    SDK_IMPORT_ERROR: Optional[BaseException] = err
+else:
+    SDK_IMPORT_ERROR = None
+
+# The options of doc fragment hypercloud.builder._openstack; modules use it as their shared_spec.
+OPENSTACK_SPEC: Dict[str, Any] = dict(
+    auth=dict(type="dict", no_log=True),
+    auth_type=dict(type="str"),
+    cloud=dict(type="str", fallback=(env_fallback, ["OS_CLOUD"])),
+    endpoint_override=dict(type="str"),
+    interface=dict(type="str", default="public", choices=["admin", "internal", "public"], aliases=["endpoint_type"]),
+    region_name=dict(type="str"),
+    validate_certs=dict(type="bool", default=True, aliases=["verify"]),
+)
+
+Inventories = Dict[str, Dict[str, Any]]
+
+
+class GenerationConflict(AdapterError):
+    """Placement answered 409 placement.concurrent_update: the provider changed since it was read."""
+
+
+def connect(params: Mapping[str, Any], app_name: str = "hypercloud.builder") -> Any:
+    """An openstacksdk Connection from the shared options."""
+    kwargs: Dict[str, Any] = dict(interface=params.get("interface") or "public", verify=params.get("validate_certs", True),
+                                  app_name=app_name)
+    for key in ("cloud", "auth", "auth_type", "region_name"):
+        if params.get(key):
+            kwargs[key] = params[key]
+    if params.get("endpoint_override"):
+        kwargs["placement_endpoint_override"] = params["endpoint_override"]
+    try:
+        return openstack.connect(**kwargs)
+    except Exception as exc:  # openstacksdk raises several config error types
+        raise AdapterError("openstacksdk could not set up the connection: %s" % exc) from None
+
+
+def _error(call: str, exc: Exception, conflict: bool = False) -> AdapterError:
+    response = getattr(exc, "response", None)
+    status = getattr(exc, "status_code", None) or getattr(response, "status_code", None)
+    if conflict and status == 409:
+        # The SDK's microversion predates error codes; a full-set PUT that keeps every class can
+        # only conflict on the generation (the other 409, inventory in use, is for removed classes).
+        return GenerationConflict("%s: generation conflict (HTTP 409): %s" % (call, exc))
+    details = getattr(exc, "details", None)
+    return AdapterError("%s failed%s: %s" % (call, " (HTTP %s)" % status if status else "", details or exc))
+
+
+class PlacementApi:
+    """One connection; each method is one HTTP request unless it says otherwise."""
+
+    def __init__(self, conn: Any):
+        self.conn = conn
+        self.proxy = conn.placement
+
+    def providers(self, name: Optional[str] = None, uuid: Optional[str] = None,
+                  member_of: Optional[str] = None) -> List[Dict[str, Any]]:
+        """Resource providers as {uuid, name, generation}; filters go to the server."""
+        query: Dict[str, Any] = {}
+        if name:
+            query["name"] = name
+        if uuid:
+            query["id"] = uuid
+        if member_of:
+            query["member_of"] = member_of
+        try:
+            return [dict(uuid=rp.id, name=rp.name, generation=rp.generation)
+                    for rp in self.proxy.resource_providers(**query)]
+        except sdk_exceptions.SDKException as exc:
+            raise _error("GET /resource_providers", exc) from None
+
+    def inventories(self, uuid: str) -> Tuple[int, Inventories]:
+        """(provider generation, {class: fields}) in one GET."""
+        call = "GET /resource_providers/%s/inventories" % uuid
+        try:
+            items = list(self.proxy.resource_provider_inventories(uuid))
+            if not items:
+                # An empty set carries no generation in the SDK's objects: read the provider.
+                return self.proxy.get_resource_provider(uuid).generation, {}
+        except sdk_exceptions.SDKException as exc:
+            raise _error(call, exc) from None
+        invs = {inv.resource_class: dict(total=inv.total, reserved=inv.reserved, min_unit=inv.min_unit,
+                                         max_unit=inv.max_unit, step_size=inv.step_size,
+                                         allocation_ratio=inv.allocation_ratio) for inv in items}
+        return items[0].resource_provider_generation, invs
+
+    def usages(self, uuid: str) -> Dict[str, int]:
+        try:
+            return dict(self.proxy.fetch_resource_provider_usages(uuid).usages or {})
+        except sdk_exceptions.SDKException as exc:
+            raise _error("GET /resource_providers/%s/usages" % uuid, exc) from None
+
+    def ensure_resource_class(self, name: str) -> bool:
+        """Create a custom resource class when missing (one GET, and a PUT if created); True when created."""
+        try:
+            self.proxy.get_resource_class(name)
+            return False
+        except sdk_exceptions.NotFoundException:
+            pass
+        except sdk_exceptions.SDKException as exc:
+            raise _error("GET /resource_classes/%s" % name, exc) from None
+        try:
+            self.proxy.create_resource_class(name=name)
+        except sdk_exceptions.SDKException as exc:
+            raise _error("POST /resource_classes", exc) from None
+        return True
+
+    def set_inventories(self, uuid: str, generation: int, inventories: Inventories) -> int:
+        """Replace the whole inventory set in one PUT; returns the new generation."""
+        try:
+            rp = self.proxy.set_resource_provider_inventories(uuid, inventories, resource_provider_generation=generation)
+        except sdk_exceptions.SDKException as exc:
+            raise _error("PUT /resource_providers/%s/inventories" % uuid, exc, conflict=True) from None
+        return rp.generation
