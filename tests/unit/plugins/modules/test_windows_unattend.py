@@ -1,0 +1,79 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hypercloud.builder contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""windows_unattend through main(), rendering into a temporary directory (media building is covered
+by the windows_image_build integration target with the real xorriso and mtools)."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from ansible.module_utils.testing import patch_module_args
+from ansible_collections.hypercloud.builder.plugins.modules import windows_unattend
+
+
+def run(args, capsys):
+    with patch_module_args(args), pytest.raises(SystemExit) as exc:
+        windows_unattend.main()
+    return exc.value.code, json.loads(capsys.readouterr().out)
+
+
+@pytest.fixture
+def base(tmp_path):
+    msi = tmp_path / "cbi.msi"
+    msi.write_bytes(b"stand-in msi")
+    script = tmp_path / "setup.ps1"
+    script.write_text("Write-Host hi")
+    return dict(dest=str(tmp_path / "answer"), version="2022", image_index=2, admin_password="S3cret-pw",
+                cloudbase_init_msi=str(msi), media="none", scripts=[str(script)], hash_files=[str(msi)])
+
+
+def test_check_apply_idempotent_and_diff_masks_password(base, capsys):
+    rc, check = run(dict(base, _ansible_check_mode=True, _ansible_diff=True), capsys)
+    assert rc == 0 and check["changed"] and not os.path.exists(base["dest"])
+    assert "S3cret-pw" not in json.dumps(check)
+    assert "********" in check["diff"]["after"]["autounattend.xml"]
+    assert check["diff"]["after"]["CloudbaseInitSetup.msi"].startswith("<copy of ")
+    rc, applied = run(base, capsys)
+    assert rc == 0 and applied["changed"] and applied["inputs_hash"] == check["inputs_hash"]
+    files = sorted(os.listdir(base["dest"]))
+    assert "scripts" in files and "CloudbaseInitSetup.msi" in files and "autounattend.xml" in files
+    assert oct(os.stat(os.path.join(base["dest"], "autounattend.xml")).st_mode & 0o777) == "0o600"
+    rc, again = run(dict(base, _ansible_check_mode=True), capsys)
+    assert rc == 0 and not again["changed"] and again["changed_files"] == []
+    rc, again = run(base, capsys)
+    assert rc == 0 and not again["changed"]
+    assert again["first_logon_commands"][-1].endswith("/unattend:C:\\hw\\sysprep-unattend.xml")
+
+
+def test_changes_rewrite_only_what_differs_and_remove_stale_files(base, capsys):
+    run(base, capsys)
+    rc, out = run(dict(base, timezone="Tokyo Standard Time", scripts=[]), capsys)
+    assert rc == 0 and out["changed"]
+    assert "scripts/setup.ps1" in out["changed_files"] and "autounattend.xml" in out["changed_files"]
+    assert "CloudbaseInitSetup.msi" not in out["changed_files"]
+    assert not os.path.exists(os.path.join(base["dest"], "scripts", "setup.ps1"))
+
+
+def test_input_file_change_changes_hash_not_files(base, capsys):
+    _rc, first = run(base, capsys)
+    os.utime(base["hash_files"][0], (1, 1))
+    _rc, second = run(base, capsys)
+    assert not second["changed"] and second["inputs_hash"] != first["inputs_hash"]
+
+
+@pytest.mark.parametrize("extra,message", [
+    (dict(version="11", firmware="bios"), "Windows 11 Setup refuses"),
+    (dict(cloudbase_init_msi="/nonexistent/cbi.msi"), "input file not found: /nonexistent/cbi.msi"),
+    (dict(image_name="x"), "mutually exclusive"),
+    (dict(license="key"), "five groups of five"),
+    (dict(media="floppy"), "root only"),
+])
+def test_bad_input_fails_cleanly_and_writes_nothing(base, capsys, extra, message):
+    rc, out = run(dict(base, **extra), capsys)
+    assert rc == 1 and message in out["msg"] and "Traceback" not in out["msg"]
+    assert not os.path.exists(base["dest"])
