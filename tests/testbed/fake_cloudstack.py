@@ -26,6 +26,19 @@ cloudstack modules are tested against this stdlib ``http.server``. What it copie
   updateConfiguration with ``zoneid`` on a global-scope setting is refused. destroySystemVm is an
   async job; after ``job_delay`` the SSVM is gone and a replacement appears as Starting, then
   Running with agent Up after ``boot_delay`` (``boot_delay=None``: it never comes up).
+* Hosts (for the rolling upgrade): KVM routing hosts ``kvm-1``, ``kvm-2``, ... in one cluster, each
+  with user VMs (the zone's SSVMs run on ``kvm-1``). Field names from HostResponse and
+  UserVmResponse (4.18 to 4.20); ``listHosts name=`` is a substring match like ``searchForServers``.
+  prepareHostForMaintenance is an async job: the host's resourcestate is PrepareForMaintenance at
+  once, its VMs (user and system) migrate one by one to another Up, Enabled host of the cluster
+  (state Migrating on the way) and after ``maintenance_delay`` the resourcestate is Maintenance; with
+  no other host to take them it becomes ErrorInPrepareForMaintenance instead. The job itself ends
+  at once, as ``ResourceManagerImpl.maintain`` returns once the migrations are scheduled.
+  cancelHostMaintenance (async) sets Enabled at once; a KVM agent then reconnects, so
+  the host state is Connecting and Up after ``up_delay``, except for hosts named in ``never_up``,
+  which stay Disconnected (an agent that does not come back after an upgrade).
+* Every host transition and every host command is recorded in ``events`` (and, with ``log_path``,
+  appended to that file as JSON lines) so tests can assert the order of a roll.
 
 Run as a script for the lab: ``python tests/testbed/fake_cloudstack.py --port 8080``.
 """
@@ -39,16 +52,20 @@ import hashlib
 import hmac
 import itertools
 import json
+import os
 import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 from urllib.parse import parse_qs, quote, urlsplit
 
 SIGNATURE_ERROR = "unable to verify user credentials and/or request signature"
 VERSION = "4.20.1.0"
 ZONE_ID = "a8f3c2d4-1b6e-4e7a-9c1d-2f5e6a7b8c90"
+CLUSTER_ID = "5b0e7c1a-3d2f-4c6b-8a9e-0f1d2c3b4a50"
+# kvm-1 keeps the id the SSVMs have always reported as their host.
+HOST_IDS = [str(uuid.UUID(int=3)), str(uuid.UUID(int=6)), str(uuid.UUID(int=10)), str(uuid.UUID(int=11))]
 
 # name: (value, default, category, isdynamic, scope, type, description). Legacy Config-enum keys are
 # global and read at startup (isdynamic false); StorageManager/ConfigurationManager keys as declared.
@@ -114,7 +131,9 @@ class FakeCloudStack:
     """State and command handlers. ``start()`` serves on 127.0.0.1; ``url`` is the API endpoint."""
 
     def __init__(self, api_key: str = "fake-api-key", secret: str = "fake-secret-key", port: int = 0,
-                 job_delay: float = 0.05, boot_delay: Optional[float] = 0.1, ssvms: int = 2):
+                 job_delay: float = 0.05, boot_delay: Optional[float] = 0.1, ssvms: int = 2, hosts: int = 2,
+                 vms_per_host: int = 2, maintenance_delay: float = 0.2, up_delay: float = 0.1,
+                 never_up: Sequence[str] = (), log_path: Optional[str] = None):
         self.api_key = api_key
         self.secret = secret
         self.port = port
@@ -141,6 +160,16 @@ class FakeCloudStack:
         for _number in range(ssvms):
             self._new_ssvm(ready_at=0.0)
         self.jobs: Dict[str, Dict[str, Any]] = {}
+        self.maintenance_delay = maintenance_delay
+        self.up_delay = up_delay
+        self.never_up = set(never_up)
+        self.log_path = log_path
+        self.events: List[Dict[str, Any]] = []
+        self.hosts: List[Dict[str, Any]] = [self._host(number) for number in range(1, hosts + 1)]
+        self.user_vms: List[Dict[str, Any]] = []
+        for host in self.hosts:
+            for _number in range(vms_per_host):
+                self._new_user_vm(host)
         self.httpd: Optional[ThreadingHTTPServer] = None
         self.thread: Optional[threading.Thread] = None
 
@@ -207,19 +236,104 @@ class FakeCloudStack:
         view = {k: v for k, v in vm.items() if not k.startswith("_")}
         ready_at = vm["_ready_at"]
         if ready_at is not None and time.monotonic() >= ready_at:
-            view.update(state="Running", agentstate="Up", hostid=str(uuid.UUID(int=3)), hostname="kvm-1")
+            host = self._host_by_id(vm.get("_hostid") or HOST_IDS[0])
+            view.update(state="Running", agentstate="Up", hostid=host["id"] if host else HOST_IDS[0],
+                        hostname=host["name"] if host else "kvm-1")
         else:
             view.update(state="Starting")
         return view
 
     def writes(self) -> List[str]:
         """The commands that changed state, in order."""
-        return [c for c, _p in self.calls if c in ("updateConfiguration", "createServiceOffering", "destroySystemVm")]
+        return [c for c, _p in self.calls if c in ("updateConfiguration", "createServiceOffering", "destroySystemVm",
+                                                   "prepareHostForMaintenance", "cancelHostMaintenance")]
+
+    # --- hosts and their VMs ---------------------------------------------------------------------
+
+    def _host(self, number: int) -> Dict[str, Any]:
+        host_id = HOST_IDS[number - 1] if number <= len(HOST_IDS) else str(uuid.uuid4())
+        return dict(id=host_id, name="kvm-%d" % number, type="Routing", state="Up", resourcestate="Enabled",
+                    hypervisor="KVM", ipaddress="10.0.1.%d" % number, zoneid=ZONE_ID, zonename="zone-a",
+                    podid=str(uuid.UUID(int=1)), podname="pod-a", clusterid=CLUSTER_ID, clustername="cluster-a",
+                    clustertype="CloudManaged", version=VERSION, cpunumber=32, cpuspeed=2200, cpusockets=2,
+                    memorytotal=274877906944, islocalstorageactive=False, hahost=False, created=_now(),
+                    lastpinged="1970-01-20T10:22:18+0000", managementserverid="ec:f4:bb:00:00:01", events=(
+                        "AgentDisconnected; ManagementServerDown; Ping; PingTimeout; AgentConnected; "
+                        "ShutdownRequested; Remove; HostDown; StartAgentRebalance; Ping; PingTimeout"),
+                    _up_at=None, _vm_moves=[], _done_at=None, _stuck=False)
+
+    def _host_by_id(self, host_id: str) -> Optional[Dict[str, Any]]:
+        return next((h for h in self.hosts if h["id"] == host_id), None)
+
+    def _new_user_vm(self, host: Dict[str, Any]) -> Dict[str, Any]:
+        number = len(self.user_vms) + 1
+        vm = dict(id=str(uuid.uuid4()), name="vm-%d" % number, displayname="vm-%d" % number,
+                  instancename="i-2-%d-VM" % (100 + number), account="admin", domainid=str(uuid.UUID(int=7)),
+                  domain="ROOT", created=_now(), state="Running", haenable=False, zoneid=ZONE_ID, zonename="zone-a",
+                  templateid=str(uuid.UUID(int=8)), templatename="debian-12", serviceofferingname="Small Instance",
+                  cpunumber=1, cpuspeed=500, memory=512, guestosid=str(uuid.UUID(int=9)), hypervisor="KVM",
+                  hostid=host["id"], hostname=host["name"])
+        self.user_vms.append(vm)
+        return vm
+
+    def _event(self, event: str, host: Dict[str, Any], **data: Any) -> None:
+        entry = dict(event=event, host=host["name"], at=round(time.time(), 3), **data)
+        self.events.append(entry)
+        if self.log_path:
+            with open(self.log_path, "a", encoding="utf-8") as handle:
+                handle.write(json.dumps(entry, sort_keys=True) + "\n")
+
+    def _set_host(self, host: Dict[str, Any], **fields: str) -> None:
+        for name, value in fields.items():
+            if host[name] != value:
+                host[name] = value
+                self._event(name, host, value=value)
+
+    def _vms_on(self, host_id: str) -> List[Dict[str, Any]]:
+        """User VMs, then system VMs, on a host."""
+        return ([vm for vm in self.user_vms if vm["hostid"] == host_id]
+                + [vm for vm in self.vms if (vm.get("_hostid") or HOST_IDS[0]) == host_id and vm["_ready_at"] is not None])
+
+    def _move(self, vm: Dict[str, Any], target: Dict[str, Any]) -> None:
+        if "hostname" in vm:
+            vm.update(hostid=target["id"], hostname=target["name"], state="Running")
+        else:
+            vm["_hostid"] = target["id"]
+
+    def _settle_hosts(self) -> None:
+        now = time.monotonic()
+        for host in self.hosts:
+            for when, vm, target in list(host["_vm_moves"]):
+                if now >= when:
+                    host["_vm_moves"].remove((when, vm, target))
+                    self._move(vm, target)
+                    self._event("migrated", host, vm=vm.get("name"), to=target["name"])
+            if host["_done_at"] is not None and now >= host["_done_at"] and host["resourcestate"] == "PrepareForMaintenance":
+                host["_done_at"] = None
+                self._set_host(host, resourcestate="ErrorInPrepareForMaintenance" if host.get("_stuck") else "Maintenance")
+            if host["_up_at"] is not None and now >= host["_up_at"]:
+                host["_up_at"] = None
+                self._set_host(host, state="Up")
+
+    def _host_view(self, host: Dict[str, Any]) -> Dict[str, Any]:
+        return {k: v for k, v in host.items() if not k.startswith("_")}
+
+    def _host_job(self, command: str, host: Dict[str, Any], done_at: float) -> str:
+        jobid = str(uuid.uuid4())
+        self.jobs[jobid] = dict(jobid=jobid, accountid=str(uuid.UUID(int=4)), userid=str(uuid.UUID(int=5)),
+                                cmd="org.apache.cloudstack.api.command.admin.host.%s" % command, jobstatus=0,
+                                jobprocstatus=0, jobresultcode=0, jobinstancetype="Host", jobinstanceid=host["id"],
+                                created=_now(), _host=host, _done_at=done_at)
+        return jobid
 
     def _settle_jobs(self) -> None:
         now = time.monotonic()
+        self._settle_hosts()
         for job in self.jobs.values():
-            if job["jobstatus"] == 0 and now >= job["_done_at"]:
+            if job["jobstatus"] == 0 and now >= job["_done_at"] and "_host" in job:
+                job.update(jobstatus=1, jobresultcode=0, jobresulttype="object", completed=_now(),
+                           jobresult={"host": self._host_view(job["_host"])})
+            elif job["jobstatus"] == 0 and now >= job["_done_at"]:
                 vm = job["_vm"]
                 self.vms = [v for v in self.vms if v["id"] != vm["id"]]
                 self.destroyed.append((now, vm["id"]))
@@ -359,6 +473,7 @@ class FakeCloudStack:
         rows = [self._vm_view(v) for v in self.vms
                 if params.get("zoneid") in (None, v["zoneid"]) and params.get("systemvmtype") in (None, v["systemvmtype"])
                 and params.get("id") in (None, v["id"])]
+        rows = [r for r in rows if params.get("hostid") in (None, r.get("hostid"))]
         return self._list("systemvm", rows)
 
     def cmd_destroySystemVm(self, params: Dict[str, str]) -> Dict[str, Any]:  # noqa: N802
@@ -374,6 +489,67 @@ class FakeCloudStack:
                                 jobinstanceid=vm["id"], created=_now(), _vm=vm, _done_at=time.monotonic() + self.job_delay)
         return {"jobid": jobid}
 
+    def _one_host(self, params: Dict[str, str]) -> Dict[str, Any]:
+        host = self._host_by_id(params.get("id", ""))
+        if host is None:
+            raise ApiError(431, "Unable to execute API command due to invalid value. Invalid parameter id value=%s due to "
+                                "incorrect long value format, or entity does not exist or due to incorrect parameter "
+                                "annotation for the field in api cmd class." % params.get("id"))
+        return host
+
+    def cmd_listHosts(self, params: Dict[str, str]) -> Dict[str, Any]:  # noqa: N802
+        needle = params.get("name", "").lower()
+        fields = ("id", "state", "resourcestate", "type", "zoneid", "clusterid", "hypervisor")
+        rows = [self._host_view(h) for h in self.hosts
+                if needle in h["name"].lower() and all(params.get(k) in (None, h[k]) for k in fields)]
+        return self._list("host", rows)
+
+    def cmd_listVirtualMachines(self, params: Dict[str, str]) -> Dict[str, Any]:  # noqa: N802
+        rows = [dict(vm) for vm in self.user_vms
+                if params.get("hostid") in (None, vm["hostid"]) and params.get("id") in (None, vm["id"])]
+        return self._list("virtualmachine", rows)
+
+    def cmd_prepareHostForMaintenance(self, params: Dict[str, str]) -> Dict[str, Any]:  # noqa: N802
+        host = self._one_host(params)
+        self._event("prepareHostForMaintenance", host)
+        if host["resourcestate"] not in ("Enabled", "Disabled", "ErrorInMaintenance", "ErrorInPrepareForMaintenance"):
+            raise ApiError(431, "Unable to prepare host %s for maintenance: its resource state is %s"
+                                % (host["name"], host["resourcestate"]))
+        now = time.monotonic()
+        targets = [h for h in self.hosts if h is not host and h["clusterid"] == host["clusterid"]
+                   and h["state"] == "Up" and h["resourcestate"] == "Enabled"]
+        vms = self._vms_on(host["id"])
+        self._set_host(host, resourcestate="PrepareForMaintenance")
+        host["_done_at"] = now + self.maintenance_delay
+        host["_stuck"] = bool(vms and not targets)
+        if host["_stuck"]:
+            return {"jobid": self._host_job("PrepareForMaintenanceCmd", host, now)}
+        for index, vm in enumerate(vms):
+            if "hostname" in vm:
+                vm["state"] = "Migrating"
+            when = now + self.maintenance_delay * (index + 1) / (len(vms) + 1)
+            host["_vm_moves"].append((when, vm, targets[index % len(targets)]))
+        # Like ResourceManagerImpl.maintain: the job ends once migrations are scheduled, not when they are done.
+        return {"jobid": self._host_job("PrepareForMaintenanceCmd", host, now)}
+
+    def cmd_cancelHostMaintenance(self, params: Dict[str, str]) -> Dict[str, Any]:  # noqa: N802
+        host = self._one_host(params)
+        self._event("cancelHostMaintenance", host)
+        if host["resourcestate"] not in ("Maintenance", "PrepareForMaintenance", "ErrorInMaintenance",
+                                         "ErrorInPrepareForMaintenance"):
+            raise ApiError(431, "Cannot perform cancelMaintenance when resource state is %s, hostId = %s"
+                                % (host["resourcestate"], host["id"]))
+        for _when, vm, _target in host["_vm_moves"]:
+            if "hostname" in vm:
+                vm["state"] = "Running"
+        host.update(_vm_moves=[], _done_at=None)
+        self._set_host(host, resourcestate="Enabled", state="Connecting")
+        if host["name"] in self.never_up:
+            self._set_host(host, state="Disconnected")
+        else:
+            host["_up_at"] = time.monotonic() + self.up_delay
+        return {"jobid": self._host_job("CancelMaintenanceCmd", host, time.monotonic())}
+
     def cmd_queryAsyncJobResult(self, params: Dict[str, str]) -> Dict[str, Any]:  # noqa: N802
         job = self.jobs.get(params.get("jobid", ""))
         if job is None:
@@ -388,9 +564,17 @@ def main(argv: Optional[List[str]] = None) -> None:
     parser.add_argument("--secret", default="fake-secret-key")
     parser.add_argument("--job-delay", type=float, default=1.0)
     parser.add_argument("--boot-delay", type=float, default=3.0)
+    parser.add_argument("--hosts", type=int, default=2, help="KVM hosts kvm-1..kvm-N")
+    parser.add_argument("--maintenance-delay", type=float, default=2.0)
+    parser.add_argument("--up-delay", type=float, default=2.0)
+    parser.add_argument("--never-up", action="append", default=[], metavar="HOST",
+                        help="a host whose agent never reconnects after cancelHostMaintenance (repeatable)")
+    parser.add_argument("--log", help="append host transitions and commands to this file, one JSON object a line")
     args = parser.parse_args(argv)
-    fake = FakeCloudStack(api_key=args.api_key, secret=args.secret, port=args.port,
-                          job_delay=args.job_delay, boot_delay=args.boot_delay).start()
+    fake = FakeCloudStack(api_key=args.api_key, secret=args.secret, port=args.port, job_delay=args.job_delay,
+                          boot_delay=args.boot_delay, hosts=args.hosts, maintenance_delay=args.maintenance_delay,
+                          up_delay=args.up_delay, never_up=args.never_up,
+                          log_path=os.path.abspath(args.log) if args.log else None).start()
     print("fake CloudStack %s API (simulated) at %s, zone zone-a %s" % (VERSION, fake.url, ZONE_ID), flush=True)
     try:
         while True:

@@ -45,6 +45,10 @@ AUTH_SPEC: Dict[str, Any] = dict(
 )
 
 
+class CloudStackAuthError(AdapterError):
+    """The API answered 401: a key, secret or signature problem (never worth retrying)."""
+
+
 def java_urlencode(value: str) -> str:
     """Java's URLEncoder.encode(value, "UTF-8") with "+" replaced by "%20", as the server signs."""
     return quote(value, safe="*").replace("~", "%7E")
@@ -122,9 +126,9 @@ class CloudStackApi:
             code = reply.get("errorcode", err.code)
             text = reply.get("errortext") or err.reason
             if err.code == 401 or code == 401:
-                raise AdapterError("CloudStack at %s refused %s: %s (HTTP 401). The API answered, so this is "
-                                   "a credentials or signature problem, not a network one: check api_key and "
-                                   "api_secret" % (self.url, command, text)) from None
+                raise CloudStackAuthError("CloudStack at %s refused %s: %s (HTTP 401). The API answered, so this is "
+                                          "a credentials or signature problem, not a network one: check api_key and "
+                                          "api_secret" % (self.url, command, text)) from None
             raise AdapterError("CloudStack %s failed: %s (errorcode %s)" % (command, text, code)) from None
         except (URLError, OSError, UrlConnectionError) as err:
             reason = getattr(err, "reason", err)
@@ -208,3 +212,21 @@ class CloudStackApi:
         if not jobid:
             raise AdapterError("CloudStack destroySystemVm %s returned no job id" % vm_id)
         return self.wait_job(jobid, timeout, "destroySystemVm %s" % vm_id)
+
+    # --- hosts (rolling upgrades) -----------------------------------------------------------------
+
+    def hosts(self, name: Optional[str] = None, host_id: Optional[str] = None, host_type: str = "Routing") -> List[Dict[str, Any]]:
+        """listHosts: ``name`` is a substring match, so callers pick the exact name."""
+        return self.call("listHosts", name=name, id=host_id, type=host_type).get("host", [])
+
+    def vms_on_host(self, host_id: str) -> List[Dict[str, Any]]:
+        """User VMs of every account (listall) and system VMs on one host."""
+        users = self.call("listVirtualMachines", hostid=host_id, listall=True).get("virtualmachine", [])
+        return users + self.call("listSystemVms", hostid=host_id).get("systemvm", [])
+
+    def host_job(self, command: str, host_id: str, timeout: float) -> Dict[str, Any]:
+        """prepareHostForMaintenance or cancelHostMaintenance, polled to the end of its async job."""
+        jobid = self.call(command, id=host_id).get("jobid")
+        if not jobid:
+            raise AdapterError("CloudStack %s %s returned no job id" % (command, host_id))
+        return self.wait_job(jobid, timeout, "%s %s" % (command, host_id))

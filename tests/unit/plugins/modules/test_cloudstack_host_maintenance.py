@@ -1,0 +1,120 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hypercloud.builder contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""cloudstack_host_maintenance and cloudstack_version_info through main() against the fake API on port 0."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import pytest
+
+from ansible.module_utils.testing import patch_module_args
+from ansible_collections.hypercloud.builder.plugins.modules import cloudstack_host_maintenance, cloudstack_version_info
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "testbed"))
+import fake_cloudstack  # noqa: E402  pylint: disable=wrong-import-position
+
+
+@pytest.fixture
+def fake():
+    server = fake_cloudstack.FakeCloudStack(maintenance_delay=0.15, up_delay=0.05, never_up=["kvm-2"]).start()
+    yield server
+    server.stop()
+
+
+def run(module, fake, args, capsys, **auth):
+    merged = dict(api_url=fake.url, api_key=fake.api_key, api_secret=fake.secret, poll_interval=0.01)
+    merged.update(auth)
+    merged.update(args)
+    with patch_module_args(merged), pytest.raises(SystemExit) as exc:
+        module.main()
+    return exc.value.code, json.loads(capsys.readouterr().out)
+
+
+def host(fake, name):
+    return next(h for h in fake.hosts if h["name"] == name)
+
+
+def test_maintenance_drains_then_enabled_brings_back(fake, capsys):
+    rc, result = run(cloudstack_host_maintenance, fake, dict(name="kvm-1", state="maintenance", _ansible_diff=True), capsys)
+    assert rc == 0 and result["changed"] is True and result["action"] == "prepareHostForMaintenance"
+    assert result["host"]["resourcestate"] == "Maintenance" and result["vms"] == []
+    assert result["transitions"][0].startswith("Enabled/Up, 4 VMs")
+    assert result["transitions"][-1] == "Maintenance/Up, 0 VMs"
+    assert result["diff"]["before"]["resourcestate"] == "Enabled"
+    assert all(vm["hostname"] == "kvm-2" for vm in fake.user_vms)
+    assert all(fake._vm_view(vm)["hostname"] == "kvm-2" for vm in fake.vms)
+
+    rc, again = run(cloudstack_host_maintenance, fake, dict(name="kvm-1", state="maintenance"), capsys)
+    assert rc == 0 and again["changed"] is False and again["action"] is None
+
+    rc, back = run(cloudstack_host_maintenance, fake, dict(name="kvm-1", state="enabled"), capsys)
+    assert rc == 0 and back["changed"] is True and back["action"] == "cancelHostMaintenance"
+    assert back["host"]["state"] == "Up" and back["host"]["resourcestate"] == "Enabled"
+    rc, again = run(cloudstack_host_maintenance, fake, dict(name="kvm-1", state="enabled"), capsys)
+    assert rc == 0 and again["changed"] is False
+    order = [(e["event"], e.get("value")) for e in fake.events if e["host"] == "kvm-1" and e["event"] != "migrated"]
+    assert order == [("prepareHostForMaintenance", None), ("resourcestate", "PrepareForMaintenance"),
+                     ("resourcestate", "Maintenance"), ("cancelHostMaintenance", None), ("resourcestate", "Enabled"),
+                     ("state", "Connecting"), ("state", "Up")]
+
+
+def test_check_mode_calls_nothing(fake, capsys):
+    rc, result = run(cloudstack_host_maintenance, fake, dict(name="kvm-1", state="maintenance", _ansible_check_mode=True,
+                                                             _ansible_diff=True), capsys)
+    assert rc == 0 and result["changed"] is True and result["action"] == "prepareHostForMaintenance"
+    assert result["diff"]["after"]["resourcestate"] == "Maintenance"
+    assert fake.writes() == [] and host(fake, "kvm-1")["resourcestate"] == "Enabled"
+
+
+def test_a_host_that_never_comes_up_times_out(fake, capsys):
+    run(cloudstack_host_maintenance, fake, dict(name="kvm-2", state="maintenance"), capsys)
+    rc, result = run(cloudstack_host_maintenance, fake, dict(name="kvm-2", state="enabled", timeout=1), capsys)
+    assert rc == 1 and "timed out after 1s waiting for host kvm-2 to reach resource state Enabled and agent Up" in result["msg"]
+    assert "last seen: Enabled/Disconnected" in result["msg"]
+
+
+def test_no_other_host_to_take_the_vms_fails_fast(capsys):
+    server = fake_cloudstack.FakeCloudStack(hosts=1, maintenance_delay=0.05).start()
+    try:
+        rc, result = run(cloudstack_host_maintenance, server, dict(name="kvm-1", state="maintenance", timeout=60), capsys)
+    finally:
+        server.stop()
+    assert rc == 1 and "went to ErrorInPrepareForMaintenance" in result["msg"]
+
+
+@pytest.mark.parametrize("args, text", [
+    (dict(name="kvm-9", state="maintenance"), "no CloudStack host is named kvm-9 (similar: kvm-1, kvm-2)"),
+    (dict(name="kvm", state="maintenance"), "no CloudStack host is named kvm "),
+    (dict(name="kvm-1", state="enabled", api_secret="wrong"), "HTTP 401"),
+])
+def test_bad_input_changes_nothing(fake, capsys, args, text):
+    rc, result = run(cloudstack_host_maintenance, fake, args, capsys)
+    assert rc == 1 and text in result["msg"] and fake.writes() == []
+
+
+def test_disabled_host_is_refused(fake, capsys):
+    host(fake, "kvm-1")["resourcestate"] = "Disabled"
+    rc, result = run(cloudstack_host_maintenance, fake, dict(name="kvm-1", state="enabled"), capsys)
+    assert rc == 1 and "Disabled by an administrator" in result["msg"] and fake.writes() == []
+
+
+def test_version_info(fake, capsys):
+    rc, result = run(cloudstack_version_info, fake, dict(min_version="4.20.1"), capsys)
+    assert rc == 0 and result["changed"] is False and result["version"] == fake_cloudstack.VERSION and result["tries"] == 1
+    assert result["capabilities"]["cloudstackversion"] == fake_cloudstack.VERSION
+    rc, result = run(cloudstack_version_info, fake, dict(min_version="4.21"), capsys)
+    assert rc == 1 and "older than the 4.21 expected" in result["msg"]
+    rc, result = run(cloudstack_version_info, fake, dict(wait_timeout=5), capsys, api_secret="wrong")
+    assert rc == 1 and "HTTP 401" in result["msg"]
+
+
+def test_version_info_waits_for_the_api(fake, capsys):
+    dead = "http://127.0.0.1:1/client/api"
+    rc, result = run(cloudstack_version_info, fake, dict(wait_timeout=1, poll_interval=0.2), capsys, api_url=dead)
+    assert rc == 1 and "did not answer within 1s" in result["msg"] and "network error" in result["msg"]
+    assert "tries" in result["msg"]
