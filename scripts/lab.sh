@@ -16,7 +16,7 @@ case "$action" in
     ansible-playbook playbooks/lab.yml "${@:3}"
     ;;
   down)
-    tests/testbed/netns.sh down hc
+    ansible-playbook playbooks/lab_down.yml
     ;;
   *)
     echo "usage: $0 converge [linear|mitogen] | down" >&2

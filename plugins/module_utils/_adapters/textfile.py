@@ -1,0 +1,61 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hypercloud.builder contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Read and write whole text files: atomic rename, optional dot-file backup, explicit mode."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from typing import Optional
+
+from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.errors import AdapterError
+
+
+def read(path: str) -> Optional[str]:
+    """The file's text, or None when it does not exist."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
+    except OSError as err:
+        raise AdapterError("cannot read %s: %s" % (path, err)) from err
+
+
+def write(path: str, text: str, mode: int = 0o644, backup: bool = True) -> Optional[str]:
+    """Write atomically (temporary file in the same directory, created with ``mode``, then rename).
+
+    The backup, when asked for and the file exists, is ``.NAME.<time>.bak`` beside it: a dot file,
+    so that readers of ``grub.d/*.cfg``-style directories do not load it.
+    """
+    directory = os.path.dirname(path) or "."
+    saved = None
+    try:
+        os.makedirs(directory, exist_ok=True)
+        if backup and os.path.exists(path):
+            saved = os.path.join(directory, ".%s.%s.bak" % (os.path.basename(path), time.strftime("%Y%m%dT%H%M%S")))
+            shutil.copy2(path, saved)
+        fd, tmp = tempfile.mkstemp(prefix=".%s." % os.path.basename(path), dir=directory)
+        try:
+            os.fchmod(fd, mode)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+    except OSError as err:
+        raise AdapterError("cannot write %s: %s" % (path, err)) from err
+    return saved
+
+
+def mode_of(path: str) -> Optional[int]:
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except FileNotFoundError:
+        return None
