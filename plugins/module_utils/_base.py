@@ -31,11 +31,13 @@ class HypercloudModule:
     module_kwargs: Dict[str, Any] = {}
     # Backends add their shared options here (auth for an API, say); modules override to extend.
     shared_spec: Dict[str, Any] = {}
+    # Every module of the collection supports check mode through its one plan; each says so.
+    supports_check_mode = True
 
     def __init__(self) -> None:
         spec = dict(self.shared_spec)
         spec.update(self.argument_spec)
-        kwargs = {"supports_check_mode": True}
+        kwargs = {"supports_check_mode": self.supports_check_mode}
         kwargs.update(self.module_kwargs)
         self.module = AnsibleModule(argument_spec=spec, **kwargs)
         self.params = self.module.params

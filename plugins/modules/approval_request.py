@@ -192,6 +192,7 @@ def utc_now():
 
 
 class ApprovalRequest(HypercloudModule):
+    supports_check_mode = True
     argument_spec = dict(
         actor=dict(type="str", default="ansible"),
         approver_groups=dict(type="dict"),

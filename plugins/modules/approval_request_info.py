@@ -110,6 +110,7 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors im
 
 
 class ApprovalRequestInfo(HypercloudModule):
+    supports_check_mode = True
     argument_spec = dict(
         request_id=dict(type="str"),
         states=dict(type="list", elements="str"),

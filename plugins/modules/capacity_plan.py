@@ -264,6 +264,7 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors im
 
 
 class CapacityPlan(HypercloudModule):
+    supports_check_mode = True
     argument_spec = dict(
         cpu_overcommit=dict(type="float"),
         ha_capacity=dict(type="dict"),

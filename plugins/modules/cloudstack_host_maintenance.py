@@ -107,6 +107,7 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc import ho
 
 
 class CloudStackHostMaintenance(HypercloudModule):
+    supports_check_mode = True
     shared_spec = AUTH_SPEC
     argument_spec = dict(
         name=dict(type="str", required=True),

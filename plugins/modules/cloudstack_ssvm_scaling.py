@@ -222,6 +222,7 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors im
 
 
 class CloudStackSsvmScaling(HypercloudModule):
+    supports_check_mode = True
     shared_spec = AUTH_SPEC
     argument_spec = dict(
         poll_interval=dict(type="float", default=2.0),

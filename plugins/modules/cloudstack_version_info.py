@@ -75,6 +75,7 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc.host_main
 
 
 class CloudStackVersionInfo(HypercloudModule):
+    supports_check_mode = True
     shared_spec = AUTH_SPEC
     argument_spec = dict(
         min_version=dict(type="str"),

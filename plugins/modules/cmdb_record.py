@@ -146,6 +146,7 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc.cmdb impo
 
 
 class CmdbRecord(HypercloudModule):
+    supports_check_mode = True
     argument_spec = dict(
         api_token=dict(type="str", no_log=True),
         backend=dict(type="str", choices=["rest", "servicenow"], default="rest"),

@@ -109,6 +109,7 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc.daemon im
 
 
 class DaemonProcess(HypercloudModule):
+    supports_check_mode = True
     argument_spec = dict(
         argv=dict(type="list", elements="str", required=True),
         chdir=dict(type="path", default="/"),

@@ -104,6 +104,7 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc.devstack 
 
 
 class DevstackLocalConf(HypercloudModule):
+    supports_check_mode = True
     argument_spec = dict(
         backup=dict(type="bool", default=True),
         commands=dict(type="list", elements="str", default=[]),

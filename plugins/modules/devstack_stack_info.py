@@ -101,6 +101,7 @@ def _size(path):
 
 
 class DevstackStackInfo(HypercloudModule):
+    supports_check_mode = True
     argument_spec = dict(
         local_conf=dict(type="path", required=True),
         log_file=dict(type="path", required=True),

@@ -144,6 +144,7 @@ def as_property(value):
 
 
 class GlanceImage(HypercloudModule):
+    supports_check_mode = True
     shared_spec = glance.CONNECTION_SPEC
     argument_spec = dict(
         container_format=dict(type="str", default="bare"),

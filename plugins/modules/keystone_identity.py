@@ -141,6 +141,7 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._keystone_spec 
 
 
 class KeystoneIdentityModule(HypercloudModule):
+    supports_check_mode = True
     shared_spec = KEYSTONE_AUTH_SPEC
     argument_spec = dict(
         assignments=dict(type="list", elements="dict", default=[], options=dict(

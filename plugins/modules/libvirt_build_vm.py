@@ -182,6 +182,7 @@ VM_FIELDS = ("name", "disk", "cdroms", "floppy", "firmware", "tpm", "domain_type
 
 
 class LibvirtBuildVm(HypercloudModule):
+    supports_check_mode = True
     argument_spec = dict(
         boot_keypress_seconds=dict(type="int", default=0, no_log=False), cdroms=dict(type="list", elements="path", default=[]),
         disk=dict(type="path"), disk_bus=dict(type="str", default="virtio", choices=["sata", "scsi", "virtio"]),

@@ -186,6 +186,7 @@ SCHED_OPTIONS = dict(shares="cpu_shares", period="vcpu_period", quota="vcpu_quot
 
 
 class LibvirtCputune(HypercloudModule):
+    supports_check_mode = True
     argument_spec = dict(
         apply=dict(type="str", choices=["live", "config", "both"], default="both"),
         cap_percent=dict(type="int"),

@@ -71,6 +71,7 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc import cp
 
 
 class LibvirtCputuneInfo(HypercloudModule):
+    supports_check_mode = True
     argument_spec = dict(
         name=dict(type="str"),
         uri=dict(type="str", default="qemu:///system"),

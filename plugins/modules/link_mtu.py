@@ -145,6 +145,7 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc.mtu impor
 
 
 class LinkMtu(HypercloudModule):
+    supports_check_mode = True
     argument_spec = dict(
         allow_network_restart=dict(type="bool", default=False),
         config_root=dict(type="path", default="/"),

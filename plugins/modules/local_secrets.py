@@ -93,6 +93,7 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc.secrets i
 
 
 class LocalSecrets(HypercloudModule):
+    supports_check_mode = True
     argument_spec = dict(
         immutable=dict(type="list", elements="str", default=[]),
         length=dict(type="int", default=24),

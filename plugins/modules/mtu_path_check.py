@@ -119,6 +119,7 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors im
 
 
 class MtuPathCheck(HypercloudModule):
+    supports_check_mode = True
     argument_spec = dict(
         expected_mtu=dict(type="int", required=True),
         fail_on_mismatch=dict(type="bool", default=False),

@@ -106,6 +106,7 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc.mtu_plan 
 
 
 class MtuPlan(HypercloudModule):
+    supports_check_mode = True
     argument_spec = dict(
         guest_mtu=dict(type="int"),
         layers=dict(type="list", elements="dict", default=[], options=dict(

@@ -154,6 +154,7 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc.novaconf 
 
 
 class NovaScheduler(HypercloudModule):
+    supports_check_mode = True
     argument_spec = dict(
         backup=dict(type="bool", default=False),
         path=dict(type="path", default="/etc/nova/nova.conf"),

@@ -93,6 +93,7 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors im
 
 
 class NovaServer(HypercloudModule):
+    supports_check_mode = True
     argument_spec = dict(
         auth=dict(type="dict", required=True, no_log=True),
         auth_type=dict(type="str", default="password"),

@@ -109,6 +109,7 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc import ot
 
 
 class OvirtEngineAnswers(HypercloudModule):
+    supports_check_mode = True
     argument_spec = dict(
         answers=dict(type="dict", default={}),
         digest_file=dict(type="path"),

@@ -162,6 +162,7 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors im
 
 
 class OvirtHostEnroll(HypercloudModule):
+    supports_check_mode = True
     argument_spec = dict(
         ca_file=dict(type="path"),
         hosts=dict(type="list", elements="dict", required=True, options=dict(

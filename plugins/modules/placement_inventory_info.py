@@ -85,6 +85,7 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc import pl
 
 
 class PlacementInventoryInfo(HypercloudModule):
+    supports_check_mode = True
     shared_spec = api.OPENSTACK_SPEC
     argument_spec = dict(
         aggregate=dict(type="str"),

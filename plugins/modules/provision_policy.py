@@ -148,6 +148,7 @@ REQUEST_OPTIONS = dict(
 
 
 class ProvisionPolicy(HypercloudModule):
+    supports_check_mode = True
     argument_spec = dict(
         approver_groups=dict(type="dict"),
         request=dict(type="dict", required=True, options=REQUEST_OPTIONS,

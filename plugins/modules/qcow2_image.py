@@ -100,6 +100,7 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors im
 
 
 class Qcow2Image(HypercloudModule):
+    supports_check_mode = True
     argument_spec = dict(
         compress=dict(type="bool", default=True),
         path=dict(type="path", required=True),

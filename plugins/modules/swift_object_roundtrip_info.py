@@ -61,6 +61,7 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._keystone_spec 
 
 
 class SwiftRoundtrip(HypercloudModule):
+    supports_check_mode = True
     shared_spec = KEYSTONE_AUTH_SPEC
     argument_spec = dict(
         container=dict(type="str", default="hypercloud-roundtrip"),

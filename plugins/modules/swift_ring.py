@@ -139,6 +139,7 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc.swift_rin
 
 
 class SwiftRing(HypercloudModule):
+    supports_check_mode = True
     argument_spec = dict(
         builder_bin=dict(type="str", default="swift-ring-builder"),
         devices=dict(type="list", elements="dict", required=True, options=dict(

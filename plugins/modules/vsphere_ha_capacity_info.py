@@ -109,6 +109,7 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc import ca
 
 
 class VsphereHaCapacityInfo(HypercloudModule):
+    supports_check_mode = True
     shared_spec = vsphere.VSPHERE_SPEC
     argument_spec = dict(
         cluster=dict(type="str", required=True),

@@ -248,6 +248,7 @@ LIST = dict(type="list", elements="str")
 
 
 class WindowsUnattend(HypercloudModule):
+    supports_check_mode = True
     argument_spec = dict(
         admin_password=dict(type="str", required=True, no_log=True),
         admin_username=dict(type="str", default="Admin"),

@@ -124,6 +124,7 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc import xe
 
 
 class XenDom0Grub(HypercloudModule):
+    supports_check_mode = True
     argument_spec = dict(
         default_grub=dict(type="path", default="/etc/default/grub"),
         dom0_max_vcpus=dict(type="str"),

@@ -104,6 +104,7 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc import xe
 
 
 class XenDom0Info(HypercloudModule):
+    supports_check_mode = True
     argument_spec = dict(
         capabilities_path=dict(type="path", default="/proc/xen/capabilities"),
         expect_dom0_mem=dict(type="str"),
