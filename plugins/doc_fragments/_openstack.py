@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, hypercloud.builder contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Shared connection options for the OpenStack modules (argument spec: _adapters.placement.OPENSTACK_SPEC)."""
+"""Shared connection options for the OpenStack modules (argument spec: _adapters.os_connection.OPENSTACK_SPEC)."""
 
 from __future__ import annotations
 

@@ -13,26 +13,11 @@ import hashlib
 from typing import Any, Dict, List, Mapping, Tuple
 from urllib.parse import urlencode
 
-from ansible.module_utils.basic import env_fallback
+from ansible_collections.hypercloud.builder.plugins.module_utils._adapters import os_connection
 from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.errors import AdapterError
 
-try:
-    import openstack
-except ImportError as exc:  # pragma: no cover - reported by the module with missing_required_lib
-    openstack = None
-    SDK_IMPORT_ERROR = exc  # type: Optional[ImportError]
-else:
-    SDK_IMPORT_ERROR = None
-
-CONNECTION_SPEC: Dict[str, Any] = dict(
-    auth=dict(type="dict", no_log=True),
-    auth_type=dict(type="str"),
-    cloud=dict(type="str", fallback=(env_fallback, ["OS_CLOUD"])),
-    endpoint_override=dict(type="str"),
-    interface=dict(type="str", default="public", choices=["admin", "internal", "public"], aliases=["endpoint_type"]),
-    region_name=dict(type="str"),
-    validate_certs=dict(type="bool", default=True, aliases=["verify"]),
-)
+SDK_IMPORT_ERROR = os_connection.SDK_IMPORT_ERROR
+CONNECTION_SPEC = os_connection.OPENSTACK_SPEC
 # Glance's own image fields (images v2 schema); every other key of an image is a free-form property.
 CORE = ("id", "name", "status", "checksum", "os_hash_algo", "os_hash_value", "size", "virtual_size", "disk_format",
         "container_format", "visibility", "min_disk", "min_ram", "owner", "protected", "os_hidden", "tags",
@@ -51,17 +36,7 @@ def file_digests(path: str) -> Tuple[str, str, str]:
 
 
 def connect(params: Mapping[str, Any]) -> Any:
-    kwargs: Dict[str, Any] = dict(interface=params.get("interface") or "public",
-                                  verify=params.get("validate_certs", True), app_name="hypercloud.builder")
-    for key in ("cloud", "auth", "auth_type", "region_name"):
-        if params.get(key):
-            kwargs[key] = params[key]
-    if params.get("endpoint_override"):
-        kwargs["image_endpoint_override"] = params["endpoint_override"]
-    try:
-        return openstack.connect(**kwargs)
-    except Exception as exc:  # openstacksdk raises several config error types
-        raise AdapterError("openstacksdk could not set up the connection: %s" % exc) from None
+    return os_connection.connect(params, "image")
 
 
 def _plain(raw: Mapping[str, Any]) -> Dict[str, Any]:

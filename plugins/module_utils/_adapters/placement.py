@@ -14,29 +14,17 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from ansible.module_utils.basic import env_fallback
+from ansible_collections.hypercloud.builder.plugins.module_utils._adapters import os_connection
 from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.errors import AdapterError
 
 try:
-    import openstack
     from openstack import exceptions as sdk_exceptions
-except ImportError as err:  # pragma: no cover - reported by the module through missing_required_lib
-    openstack = None
+except ImportError:  # pragma: no cover - reported by the module through missing_required_lib
     sdk_exceptions = None
-    SDK_IMPORT_ERROR: Optional[BaseException] = err
-else:
-    SDK_IMPORT_ERROR = None
 
-# The options of doc fragment hypercloud.builder._openstack; modules use it as their shared_spec.
-OPENSTACK_SPEC: Dict[str, Any] = dict(
-    auth=dict(type="dict", no_log=True),
-    auth_type=dict(type="str"),
-    cloud=dict(type="str", fallback=(env_fallback, ["OS_CLOUD"])),
-    endpoint_override=dict(type="str"),
-    interface=dict(type="str", default="public", choices=["admin", "internal", "public"], aliases=["endpoint_type"]),
-    region_name=dict(type="str"),
-    validate_certs=dict(type="bool", default=True, aliases=["verify"]),
-)
+SDK_IMPORT_ERROR = os_connection.SDK_IMPORT_ERROR
+
+OPENSTACK_SPEC = os_connection.OPENSTACK_SPEC
 
 Inventories = Dict[str, Dict[str, Any]]
 
@@ -47,17 +35,7 @@ class GenerationConflict(AdapterError):
 
 def connect(params: Mapping[str, Any], app_name: str = "hypercloud.builder") -> Any:
     """An openstacksdk Connection from the shared options."""
-    kwargs: Dict[str, Any] = dict(interface=params.get("interface") or "public", verify=params.get("validate_certs", True),
-                                  app_name=app_name)
-    for key in ("cloud", "auth", "auth_type", "region_name"):
-        if params.get(key):
-            kwargs[key] = params[key]
-    if params.get("endpoint_override"):
-        kwargs["placement_endpoint_override"] = params["endpoint_override"]
-    try:
-        return openstack.connect(**kwargs)
-    except Exception as exc:  # openstacksdk raises several config error types
-        raise AdapterError("openstacksdk could not set up the connection: %s" % exc) from None
+    return os_connection.connect(params, "placement", app_name)
 
 
 def _error(call: str, exc: Exception, conflict: bool = False) -> AdapterError:
