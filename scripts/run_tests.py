@@ -98,7 +98,7 @@ def stage_integration(log):
     copy_tree(log)
     rc, out = run(log, ["ansible-test", "integration", "--python", PY, "--color", "no", "--allow-destructive"],
                   cwd=TREE)
-    targets = re.findall(r"^Running (\S+) integration test role", out, re.M)
+    targets = re.findall(r"^Running (\S+) integration test (?:role|script)", out, re.M)
     if rc:
         raise StageFailed(max(len(targets) - 1, 0), 1)
     return len(targets)
