@@ -21,8 +21,9 @@ options:
     type: dict
   auth_type:
     description:
-      - The keystoneauth plugin, for example V(password), V(v3applicationcredential), V(token), or
-        V(admin_token) (a token and an endpoint, no Keystone, as a Placement with C(noauth2) takes it).
+      - The keystoneauth plugin, for example V(password), V(v3applicationcredential), V(token),
+        V(admin_token) (a token and an endpoint, no Keystone, as a Placement with C(noauth2) takes it), or
+        V(none) (a service without Keystone, such as a Glance with an empty paste flavor).
     type: str
   cloud:
     description:
@@ -31,7 +32,8 @@ options:
     type: str
   endpoint_override:
     description:
-      - The placement API URL to use instead of the catalog's, for example V(http://127.0.0.1:8778).
+      - The API URL of the module's service to use instead of the catalog's, for example
+        V(http://127.0.0.1:8778) for Placement or V(http://127.0.0.1:9292) (the root URL) for Glance.
     type: str
   interface:
     description: The endpoint interface to pick from the service catalog.
@@ -48,5 +50,5 @@ options:
     default: true
     aliases: [verify]
 requirements:
-  - openstacksdk (tested with 4.22.0; needs the placement proxy with the bulk inventory PUT and usages)
+  - openstacksdk (tested with 4.22.0)
 """

@@ -23,18 +23,8 @@ author:
   - hypercloud.builder contributors (@hypercloud)
 extends_documentation_fragment:
   - hypercloud.builder._attributes
+  - hypercloud.builder._openstack
 options:
-  auth:
-    description:
-      - Authentication for openstacksdk, as in C(clouds.yaml) (C(auth_url), C(username), C(password),
-        C(project_name), ...). Overrides the same keys of the O(cloud) entry. Never logged.
-    type: dict
-  auth_type:
-    description: The keystoneauth plugin, for example V(password), V(token), or V(none) for a Glance without Keystone.
-    type: str
-  cloud:
-    description: Name of a cloud in C(clouds.yaml) (default E(OS_CLOUD)).
-    type: str
   container_format:
     description: Glance container format.
     type: str
@@ -43,18 +33,9 @@ options:
     description: Glance disk format.
     type: str
     default: qcow2
-  endpoint_override:
-    description: The image API root URL to use instead of the catalog's, for example V(http://127.0.0.1:9292).
-    type: str
   filename:
     description: The image file to upload. Required with O(state=present).
     type: path
-  interface:
-    description: The endpoint interface to pick from the service catalog.
-    type: str
-    choices: [admin, internal, public]
-    default: public
-    aliases: [endpoint_type]
   name:
     description: The image name.
     type: str
@@ -63,9 +44,6 @@ options:
     description: Image properties; values are sent as strings (V(true)/V(false) for booleans).
     type: dict
     default: {}
-  region_name:
-    description: The region whose endpoint is used.
-    type: str
   state:
     description: Whether the image should exist.
     type: str
@@ -75,11 +53,6 @@ options:
     description: Seconds to wait for the upload to become active.
     type: int
     default: 3600
-  validate_certs:
-    description: Check the API's TLS certificate.
-    type: bool
-    default: true
-    aliases: [verify]
   visibility:
     description: Image visibility.
     type: str

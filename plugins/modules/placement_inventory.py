@@ -65,6 +65,8 @@ notes:
 seealso:
   - module: hypercloud.builder.placement_inventory_info
   - module: hypercloud.builder.capacity_plan
+requirements:
+  - openstacksdk with the placement proxy's bulk inventory PUT and usages (tested with 4.22.0)
 """
 
 EXAMPLES = r"""

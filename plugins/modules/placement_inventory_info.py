@@ -36,6 +36,8 @@ options:
     default: true
 seealso:
   - module: hypercloud.builder.placement_inventory
+requirements:
+  - openstacksdk with the placement proxy's bulk inventory PUT and usages (tested with 4.22.0)
 """
 
 EXAMPLES = r"""
