@@ -23,7 +23,10 @@ up() {
     mkdir -p "$run"
     for d in "${daemons[@]}"; do
       if ! alive "$d"; then
-        "/usr/sbin/$d" -d -p "$run/$d.pid"
+        # A clean environment, as systemd gives its services: nothing of the caller's (TMPDIR,
+        # XDG_*, HOME) reaches libvirtd or the helpers it runs as other users (swtpm_setup as tss).
+        env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
+          "/usr/sbin/$d" -d -p "$run/$d.pid"
         changed=1
       fi
     done

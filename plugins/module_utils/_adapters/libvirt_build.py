@@ -9,6 +9,7 @@ Every libvirt error comes back as AdapterError naming the call.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Optional, Tuple
 
 from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.errors import AdapterError
@@ -27,6 +28,24 @@ AFFECT_CONFIG = 2           # VIR_DOMAIN_AFFECT_CONFIG
 UNDEFINE_NVRAM = 4          # VIR_DOMAIN_UNDEFINE_NVRAM
 KEYCODE_LINUX = 1           # VIR_KEYCODE_SET_LINUX
 KEY_ENTER = 28
+LOG_TAIL_LINES = 8
+_ERROR_LOG = re.compile(r"[Cc]heck (?:the )?error log '([^']+)'")
+
+
+def with_log_tail(message: str, lines: int = LOG_TAIL_LINES) -> str:
+    """Append the last lines of the log a libvirt error points to ("Check error log '...'"), when readable.
+
+    libvirt's message for a failed helper (swtpm_setup, for one) names only the log file; the cause is in it.
+    """
+    found = _ERROR_LOG.search(message)
+    if not found:
+        return message
+    try:
+        with open(found.group(1), encoding="utf-8", errors="replace") as fh:
+            tail = [line.rstrip() for line in fh.readlines()[-lines:]]
+    except OSError:
+        return message
+    return "%s; last lines of %s: %s" % (message, found.group(1), " | ".join(line for line in tail if line))
 
 
 class BuildDomains:
@@ -41,7 +60,7 @@ class BuildDomains:
         try:
             return func(*args)
         except libvirt.libvirtError as err:
-            raise AdapterError("libvirt %s failed: %s" % (what, err.get_error_message() or err)) from None
+            raise AdapterError(with_log_tail("libvirt %s failed: %s" % (what, err.get_error_message() or err))) from None
 
     def lookup(self, name: str) -> Optional[Any]:
         try:
