@@ -21,7 +21,9 @@ description:
     O(stop_on_timeout=false), and fails with the last state, the elapsed time and the screenshot path.
   - A finished build is recorded in the domain's metadata with O(stamp); running again with the same
     stamp reports no change. A shut-off VM that did not finish is never restarted silently, because its
-    disk holds a half-done installation; remove it with O(state=absent) first.
+    disk holds a half-done installation; remove it with O(state=absent) first. A VM whose guest powered
+    itself off while nothing waited (an interrupted run, or one started with O(state=running)) is
+    recorded as finished by the next O(state=finished) run.
   - O(state=running) only defines and starts the VM; O(state=absent) stops and undefines it (with its
     UEFI variable store and TPM state). Disk and media files are left alone.
 author:
@@ -221,7 +223,10 @@ class LibvirtBuildVm(HypercloudModule):
                                 % (p["name"], before, stamp or "none"))
             if finished:
                 return self.result(False, before, before, status="finished", **out)
-            if state == 5:
+            # The guest powered itself off while nothing waited (the run was interrupted, or state=running
+            # started it): that is the end of the build, and the wait below records it.
+            powered_off = calc.classify(state, reason, 0, p["timeout"])[0] == "done"
+            if state == 5 and not (powered_off and p["state"] == "finished"):
                 raise PlanError("build VM %s is shut off (reason %s) but did not finish; its disk holds a half-done "
                                 "build: remove the VM (state=absent) and recreate the disk to build again"
                                 % (p["name"], calc.SHUTOFF_REASONS.get(reason, reason)))

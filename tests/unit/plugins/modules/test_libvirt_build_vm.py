@@ -138,6 +138,26 @@ def test_leftover_vm_is_refused(fake, capsys, existing, message):
     assert rc == 1 and message in out["msg"]
 
 
+def test_guest_powered_off_while_nothing_waited_is_finished(fake, capsys):
+    fake.existing = FakeDom("<domain><metadata><build xmlns='%s'><stamp>s1</stamp></build></metadata></domain>"
+                            % calc.META_NS, [(5, 1)])
+    rc, out = run(dict(ARGS, _ansible_check_mode=True), capsys)
+    assert rc == 0 and out["changed"] and calc.stamp_of(fake.existing.xml) == ("s1", False)
+    rc, out = run(ARGS, capsys)
+    assert rc == 0 and out["changed"] and out["status"] == "finished"
+    assert out["progress"] == ["state=shutoff reason=shutdown elapsed=0s"] and not fake.existing.started
+    assert calc.stamp_of(fake.existing.xml) == ("s1", True)
+    rc, out = run(ARGS, capsys)
+    assert rc == 0 and not out["changed"] and out["status"] == "finished"
+
+
+def test_guest_powered_off_is_not_running(fake, capsys):
+    fake.existing = FakeDom("<domain><metadata><build xmlns='%s'><stamp>s1</stamp></build></metadata></domain>"
+                            % calc.META_NS, [(5, 1)])
+    rc, out = run(dict(ARGS, state="running"), capsys)
+    assert rc == 1 and "did not finish" in out["msg"]
+
+
 def test_guest_crash_fails(fake, capsys):
     fake.sequence = [(1, 1), (5, 3)]
     rc, out = run(ARGS, capsys)
