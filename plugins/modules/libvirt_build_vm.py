@@ -34,7 +34,8 @@ options:
   boot_keypress_seconds:
     description:
       - Press Enter once a second for this many seconds after the start, to answer the
-        "Press any key to boot from CD or DVD" prompt of UEFI installation media.
+        "Press any key to boot from CD or DVD" prompt of UEFI installation media. Only when this run
+        started the VM; a build VM found running is past that prompt.
     type: int
     default: 0
   cdroms:
@@ -237,16 +238,17 @@ class LibvirtBuildVm(HypercloudModule):
             conn.start(dom)
         if p["state"] == "running":
             return self.result(before == "absent", before, "running", status="running", **out)
-        status = self.wait(conn, dom, out)
+        # Keys only for a VM this run started: one found running is past its boot prompt (maybe mid-Setup).
+        status = self.wait(conn, dom, out, p["boot_keypress_seconds"] if before == "absent" else 0)
         return self.result(True, before, status, status=status, **out)
 
-    def wait(self, conn, dom, out):
+    def wait(self, conn, dom, out, keypresses):
         p = self.params
         start = time.monotonic()
         presses = 0
         while True:
             elapsed = time.monotonic() - start
-            while presses < p["boot_keypress_seconds"] and presses <= elapsed:
+            while presses < keypresses and presses <= elapsed:
                 conn.press_enter(dom)
                 presses += 1
             state, reason = conn.state(dom)
@@ -266,7 +268,7 @@ class LibvirtBuildVm(HypercloudModule):
                 raise PlanError("build VM %s did not power off within %ss (last: %s); screenshot: %s; %s" % (
                     p["name"], p["timeout"], line, shot, "VM stopped" if p["stop_on_timeout"] else "VM left running"))
             nap = min(p["poll_interval"], max(p["timeout"] - elapsed, 0.2))
-            if presses < p["boot_keypress_seconds"]:
+            if presses < keypresses:
                 nap = min(nap, 1.0)
             time.sleep(nap)
 

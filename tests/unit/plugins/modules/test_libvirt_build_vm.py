@@ -39,6 +39,7 @@ class FakeDomains:
         self.defined = None
         self.shots = []
         self.stopped = False
+        self.presses = 0
         FakeDomains.instances.append(self)
 
     def lookup(self, _name):
@@ -58,7 +59,7 @@ class FakeDomains:
         dom.started = True
 
     def press_enter(self, _dom):
-        pass
+        self.presses += 1
 
     def mark_finished(self, dom, metadata, _ns):
         dom.xml = "<domain><metadata>%s</metadata></domain>" % metadata
@@ -149,6 +150,18 @@ def test_guest_powered_off_while_nothing_waited_is_finished(fake, capsys):
     assert calc.stamp_of(fake.existing.xml) == ("s1", True)
     rc, out = run(ARGS, capsys)
     assert rc == 0 and not out["changed"] and out["status"] == "finished"
+
+
+def test_enter_is_pressed_only_for_a_vm_this_run_started(fake, capsys, monkeypatch):
+    clock = iter(range(1000))
+    monkeypatch.setattr(mod.time, "monotonic", lambda: next(clock))
+    fake.sequence = [(1, 1)] * 6 + [(5, 1)]
+    rc, out = run(dict(ARGS, boot_keypress_seconds=3), capsys)
+    assert rc == 0 and out["status"] == "finished" and fake.instances[0].presses == 3
+    fake.existing = FakeDom("<domain><metadata><build xmlns='%s'><stamp>s1</stamp></build></metadata></domain>"
+                            % calc.META_NS, [(1, 1)] * 6 + [(5, 1)])
+    rc, out = run(dict(ARGS, boot_keypress_seconds=3), capsys)
+    assert rc == 0 and out["status"] == "finished" and fake.instances[1].presses == 0
 
 
 def test_guest_powered_off_is_not_running(fake, capsys):
