@@ -17,7 +17,10 @@ description:
   - Refuses what otopi would misread. otopi's bool reader treats everything except C(f), C(F), C(false) and C(False)
     as true, so C(bool:no), C(bool:0) and C(bool:off) are refused. So are a string for a key engine-setup reads as a
     boolean or an integer (C(OVESETUP_CONFIG/updateFirewall), C(OVESETUP_DB/port), ...), multi-line strings, and
-    values with edge blanks that the INI reader would strip.
+    values with edge blanks that the INI reader would strip, and C(multi-str) items starting with C(#) or C(;),
+    which it drops as comments.
+  - otopi reads the file with Python's interpolating C(configparser.ConfigParser), so every C(%) in a value is written
+    as C(%%) (a bare C(%), for example in a password, would stop engine-setup). Give values as they are meant.
   - O(secrets) are written to the file but never returned. The diff and RV(redacted) show them as C(********), and
     RV(digest) (what the P(hypercloud.builder.ovirt_engine#role) role compares to decide whether the answers changed)
     is computed without them.

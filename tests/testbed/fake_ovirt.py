@@ -27,7 +27,8 @@ against this stdlib ``http.server``. What it copies, and from where:
   ${FailedInstallMessage}.", and the CPU-level Non-Operational message). ``search=`` on events
   understands ``host.name=NAME`` only; ``max`` is honoured.
 
-Run as a script for the lab: ``python tests/testbed/fake_ovirt.py --port 18900``.
+Run as a script for the lab and the ``ovirt_roles`` integration target:
+``python tests/testbed/fake_ovirt.py --port 18900 [--script node3=installing,install_failed]``.
 """
 
 from __future__ import annotations
@@ -260,8 +261,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=18900)
     parser.add_argument("--password", default="fake-admin-password")
+    parser.add_argument("--script", action="append", default=[], metavar="NAME=STATUS,STATUS...",
+                        help="statuses a host added under NAME goes through, one per read (default "
+                             "installing,initializing,up); e.g. node3=installing,install_failed")
     args = parser.parse_args()
-    server = FakeOvirt(password=args.password, port=args.port).start()
+    scripts = {}
+    for item in args.script:
+        name, _sep, steps = item.partition("=")
+        statuses = [s.strip() for s in steps.split(",") if s.strip()]
+        if not name or not statuses:
+            parser.error("--script wants NAME=STATUS[,STATUS...], got %r" % item)
+        scripts[name] = statuses
+    server = FakeOvirt(password=args.password, port=args.port, scripts=scripts).start()
     print("fake oVirt engine on %s" % server.url, flush=True)
     try:
         threading.Event().wait()

@@ -10,10 +10,16 @@ Format (oVirt/otopi README and ``src/otopi/common.py`` ``parseTypedValue``): INI
 ``f``, ``F``, ``false``, ``False``, so ``bool:no``, ``bool:0``, ``bool:off`` and ``bool:`` all mean
 True. This calculator writes only ``bool:True``/``bool:False`` and refuses anything that otopi
 would read differently from what the operator meant.
+
+otopi reads the file with ``configparser.ConfigParser()`` (``src/plugins/otopi/core/config.py``),
+whose interpolation turns ``%%`` into ``%`` and fails on any other ``%`` (a password such as
+``a%b`` stops engine-setup before it starts), strips blanks around values and drops continuation
+lines that start with ``#`` or ``;``. So every ``%`` is written as ``%%`` and the rest is refused.
 """
 
 from __future__ import annotations
 
+import configparser
 import hashlib
 import re
 from typing import Any, Dict, List, Mapping, Optional, Tuple
@@ -102,20 +108,28 @@ def _explicit(key: str, kind: str, text: str) -> Any:
     return text if text else ""
 
 
+def _escape(text: str) -> str:
+    """otopi's ConfigParser interpolates values: ``%%`` is read as ``%``."""
+    return text.replace("%", "%%")
+
+
 def _single(key: str, text: str) -> str:
     if "\n" in text or "\r" in text:
         raise PlanError("%s: a str answer is one line; use a list for multi-str" % key)
     if text != text.strip():
         raise PlanError("%s: leading or trailing blanks would be stripped by the INI reader" % key)
-    return text
+    return _escape(text)
 
 
 def _multi(key: str, items) -> str:
     lines = []
     for item in items:
-        if not isinstance(item, str) or not item or item != item.strip() or "\n" in item:
+        if not isinstance(item, str) or not item or item != item.strip() or "\n" in item or "\r" in item:
             raise PlanError("%s: multi-str items are non-empty one-line strings without edge blanks" % key)
-        lines.append(item)
+        if item.startswith(("#", ";")):
+            raise PlanError("%s: the multi-str item %r starts with %s, which the INI reader drops as a comment"
+                            % (key, item, item[0]))
+        lines.append(_escape(item))
     if not lines:
         raise PlanError("%s: an empty multi-str list; use null (none:None) instead" % key)
     return "\n ".join(lines)
@@ -150,25 +164,18 @@ def render(answers: Mapping[str, Mapping[str, Any]], secrets: Optional[Mapping[s
 
 
 def parse(text: str) -> Dict[str, Dict[str, Any]]:
-    """Read an answer file back the way otopi does (for tests and for comparing files)."""
+    """Read an answer file back the way otopi does: its ConfigParser, then ``parseTypedValue``."""
+    reader = configparser.ConfigParser()
+    reader.optionxform = str  # type: ignore[assignment,method-assign]  # otopi keeps the keys' case
+    reader.read_string(text)
     out: Dict[str, Dict[str, Any]] = {}
-    section, key = None, None
-    for line in text.splitlines():
-        if not line.strip() or line.lstrip().startswith(("#", ";")):
-            continue
-        if line.startswith("["):
-            section = line.strip("[] ")
-            out[section] = {}
-        elif line[0] in " \t" and key:
-            out[section][key] += "\n" + line.strip()
-        else:
-            key, value = line.split("=", 1)
-            out[section][key.strip()] = value.strip()
-    for values in out.values():
-        for key, raw in values.items():
-            kind, text = raw.split(":", 1)
-            values[key] = (None if kind == "none" else text not in (0, "f", "F", "false", "False") if kind == "bool"
-                           else int(text) if kind == "int" else text.splitlines() if kind == "multi-str" else text)
+    for section in reader.sections():
+        out[section] = {}
+        for key, raw in reader.items(section):
+            kind, value = raw.split(":", 1)
+            out[section][key] = (None if kind == "none" else value not in (0, "f", "F", "false", "False")
+                                 if kind == "bool" else int(value) if kind == "int"
+                                 else value.splitlines() if kind == "multi-str" else value)
     return out
 
 

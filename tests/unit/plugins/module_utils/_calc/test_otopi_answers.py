@@ -29,6 +29,9 @@ SECTION = "environment:default"
     ("OVESETUP CONFIG/fqdn", "x", None),
     ("OVESETUP_CUSTOM/list", ["a", "b c", "d"], "OVESETUP_CUSTOM/list=multi-str:a\n b c\n d"),
     ("OVESETUP_CUSTOM/text", "str:with:colons", "OVESETUP_CUSTOM/text=str:with:colons"),
+    ("OVESETUP_CUSTOM/text", "50% off", "OVESETUP_CUSTOM/text=str:50%% off"),
+    ("OVESETUP_CUSTOM/text", "%(fqdn)s", "OVESETUP_CUSTOM/text=str:%%(fqdn)s"),
+    ("OVESETUP_CUSTOM/list", ["a%b", "100%"], "OVESETUP_CUSTOM/list=multi-str:a%%b\n 100%%"),
 ])
 def test_every_type_round_trips(key, value, line):
     if line is None:
@@ -72,6 +75,8 @@ def test_otopi_really_reads_them_that_way():
     ("OVESETUP_CUSTOM/list", [], "empty multi-str"),
     ("OVESETUP_CUSTOM/list", ["a", ""], "non-empty"),
     ("OVESETUP_CUSTOM/list", ["a", 1], "non-empty"),
+    ("OVESETUP_CUSTOM/list", ["a", "#b"], "drops as a comment"),
+    ("OVESETUP_CUSTOM/list", ["a", ";b"], "drops as a comment"),
     ("OVESETUP_CUSTOM/obj", {"a": 1}, "is not a string"),
     ("fqdn", "x", "is not an otopi key"),
 ])
@@ -85,12 +90,20 @@ def test_secrets_only_in_the_real_file():
     text, redacted, keys = otopi_answers.render(
         {SECTION: {"OVESETUP_CONFIG/fqdn": "engine.lab.example"}},
         {SECTION: {"OVESETUP_CONFIG/adminPassword": secret, "OVESETUP_DB/password": None}}, header="# managed")
-    assert "OVESETUP_CONFIG/adminPassword=str:%s" % secret in text
+    assert "OVESETUP_CONFIG/adminPassword=str:S3cr3t-%%-pass" in text
     assert secret not in redacted
     assert "OVESETUP_CONFIG/adminPassword=str:********" in redacted
     assert "OVESETUP_DB/password=none:None" in redacted
     assert keys == ["OVESETUP_CONFIG/adminPassword", "OVESETUP_CONFIG/fqdn", "OVESETUP_DB/password"]
     assert otopi_answers.parse(text)[SECTION]["OVESETUP_CONFIG/adminPassword"] == secret
+
+
+def test_parse_is_otopis_interpolating_reader():
+    """otopi reads with configparser.ConfigParser(): a bare % stops it, %% is one %, # lines vanish."""
+    with pytest.raises(Exception, match="'%' must be followed by '%' or '\\('"):
+        otopi_answers.parse("[environment:default]\nOVESETUP_CONFIG/adminPassword=str:a%b\n")
+    parsed = otopi_answers.parse("[environment:default]\nA/p=str:a%%b\nA/l=multi-str:one\n #two\n three\n")
+    assert parsed[SECTION] == {"A/p": "a%b", "A/l": ["one", "three"]}
 
 
 def test_secret_type_errors_do_not_show_the_secret():
