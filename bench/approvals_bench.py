@@ -11,6 +11,9 @@
    ``approval_request`` does. Then the proof: the log holds exactly the expected number of events,
    seq 1..N without gap or repeat, every hash unique, each request's events once and in order, and
    ``verify_chain`` accepts the whole log.
+3. The same on PostgreSQL (``SELECT ... FOR UPDATE`` on the head row, one connection per change as
+   the module opens it), on a throwaway cluster that ``tests/testbed/postgres.sh`` starts and stops,
+   or on ``HQ_PG_URL`` when set. Skipped, with the reason, when PostgreSQL or psycopg is missing.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import multiprocessing
 import os
 import shutil
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -42,7 +46,8 @@ def _import_collection():
 
 
 _import_collection()
-from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.approval_store import ApprovalStore  # noqa: E402
+from ansible_collections.hypercloud.builder.plugins.module_utils._adapters import approval_store_pg  # noqa: E402
+from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.approval_store import open_store  # noqa: E402
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc import provision_policy as policy  # noqa: E402
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.approval import (  # noqa: E402
     chain_events, plan_decision, plan_submit, replay, verify_chain,
@@ -88,8 +93,8 @@ def write(store, request_id, plan):
             tx.append(records, replay(request_id, history + records).to_dict())
 
 
-def writer(path, number, barrier):
-    store = ApprovalStore(path, timeout=120)
+def writer(path, url, number, barrier):
+    store = open_store(path, url, timeout=120)
     request = {"vcpus": 4, "memory_mb": 4096, "disk_gb": 0}
     evaluation = policy.evaluate(request, RULES).to_dict()
     barrier.wait()
@@ -99,12 +104,11 @@ def writer(path, number, barrier):
         write(store, rid, lambda h, rid=rid: plan_decision(h, rid, "approve", "alice", "bench", "t1"))
 
 
-def bench_store():
-    tmp = tempfile.mkdtemp(prefix="hq-bench-store-")
-    path = os.path.join(tmp, "approvals.sqlite")
+def run_writers(path, url, label):
+    """20 writer processes on one store; the rate and the proof. Returns True when every check holds."""
     ctx = multiprocessing.get_context("fork")
     barrier = ctx.Barrier(WRITERS + 1)
-    procs = [ctx.Process(target=writer, args=(path, w, barrier)) for w in range(WRITERS)]
+    procs = [ctx.Process(target=writer, args=(path, url, w, barrier)) for w in range(WRITERS)]
     for proc in procs:
         proc.start()
     barrier.wait()
@@ -113,7 +117,7 @@ def bench_store():
         proc.join()
     elapsed = time.perf_counter() - start
     assert all(p.exitcode == 0 for p in procs), [p.exitcode for p in procs]
-    with ApprovalStore(path).transaction(write=False) as tx:
+    with open_store(path, url).transaction(write=False) as tx:
         records, projected = tx.records(), tx.requests()
     expected = WRITERS * PER_WRITER * 3
     per_request = {}
@@ -131,22 +135,56 @@ def bench_store():
         "verify_chain: %s" % verdict.message: verdict.valid,
     }
     transactions = WRITERS * PER_WRITER * 2
-    print("store: %d writer processes x %d requests, SQLite WAL, one transaction per change" % (WRITERS, PER_WRITER))
+    print("store: %d writer processes x %d requests, %s, one transaction per change" % (WRITERS, PER_WRITER, label))
     print("  %d transactions, %d events in %.2f s: %.0f transactions/s, %.0f events/s"
           % (transactions, len(records), elapsed, transactions / elapsed, len(records) / elapsed))
     for name, ok in checks.items():
         print("  [%s] %s" % ("ok" if ok else "FAILED", name))
+    return all(checks.values())
+
+
+def bench_store():
+    tmp = tempfile.mkdtemp(prefix="hq-bench-store-")
+    path = os.path.join(tmp, "approvals.sqlite")
+    ok = run_writers(path, None, "SQLite WAL")
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(path + suffix):
             os.unlink(path + suffix)
     os.rmdir(tmp)
-    if not all(checks.values()):
-        raise SystemExit("store bench: events were lost, duplicated or the chain is broken")
+    return ok
+
+
+def bench_postgres():
+    """The same writers on PostgreSQL: HQ_PG_URL, or a throwaway cluster from tests/testbed/postgres.sh."""
+    if approval_store_pg.PSYCOPG_ERROR is not None:
+        print("store on PostgreSQL: skipped, psycopg is not installed (%s)" % approval_store_pg.PSYCOPG_ERROR)
+        return True
+    url = os.environ.get("HQ_PG_URL")
+    if url:
+        # The proof counts every record of the store, so HQ_PG_URL must name a database without one.
+        return run_writers(None, url, "PostgreSQL at HQ_PG_URL")
+    script = os.path.join(os.path.dirname(HERE), "tests", "testbed", "postgres.sh")
+    tmp = tempfile.mkdtemp(prefix="hq-bench-pg-")
+    try:
+        up = subprocess.run(["bash", script, "up", tmp], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            universal_newlines=True, check=False)
+        if up.returncode:
+            print("store on PostgreSQL: skipped, no throwaway cluster: %s" % up.stdout.strip().splitlines()[-1:])
+            return True
+        with open(os.path.join(tmp, "url"), encoding="utf-8") as handle:
+            url = handle.read().strip()
+        return run_writers(None, url, "PostgreSQL (throwaway cluster on 127.0.0.1, SELECT ... FOR UPDATE)")
+    finally:
+        subprocess.run(["bash", script, "down", tmp], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def main() -> None:
     bench_policy()
-    bench_store()
+    ok = bench_store()
+    ok = bench_postgres() and ok
+    if not ok:
+        raise SystemExit("store bench: events were lost, duplicated or the chain is broken")
 
 
 if __name__ == "__main__":

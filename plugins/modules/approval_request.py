@@ -11,13 +11,16 @@ module: approval_request
 short_description: Submit a provisioning request, record approval decisions and its outcome
 version_added: 0.2.0
 description:
-  - Keeps the state of a provisioning request in an approval store on the controller (SQLite).
+  - Keeps the state of a provisioning request in an approval store on the controller (SQLite), or in a
+    PostgreSQL database shared by several controllers (O(store_url)).
   - With O(request), submits the request. The approval chain is evaluated with the same rules as
     M(hypercloud.builder.provision_policy) and frozen into the request. Submitting the same request id
     again with the same request changes nothing; a different request under a used id is refused.
   - With O(decision), records an approver's decision on the stage that awaits one, with the time and the reason.
   - Refuses self-approval, an approver outside the group of the awaiting stage, a decision out of
     order, one approver deciding two stages, and any decision on a closed request.
+  - With O(escalate=true), escalates the stage that awaits a decision to its escalation group once it has
+    waited as long as the rules say. From then on that group's members may decide the stage too.
   - With O(state=expired), O(state=provisioned) or O(state=failed), records the request's outcome.
   - "States: V(requested), V(awaiting_stage_N), V(approved), V(rejected), V(expired), V(provisioned), V(failed)."
   - Every change is an event in an append-only, hash-chained audit log;
@@ -29,7 +32,9 @@ extends_documentation_fragment:
   - hypercloud.builder._attributes
 options:
   actor:
-    description: Who records an outcome (O(state=expired), O(state=provisioned) or O(state=failed)), for the audit log.
+    description:
+      - Who records an outcome (O(state=expired), O(state=provisioned) or O(state=failed)) or an escalation
+        (O(escalate=true)), for the audit log.
     type: str
     default: ansible
   approver_groups:
@@ -59,8 +64,27 @@ options:
   details:
     description: Details of the outcome, such as the server id or the provisioning error.
     type: dict
+  escalate:
+    description:
+      - Escalate the stage that awaits a decision to the escalation group the rules give it (C(escalate_to)),
+        and record it in the audit log. Needs O(state=present).
+      - Refused before the stage has waited C(escalate_after) seconds, and for a stage without an escalation.
+        Nothing changes when the stage is already escalated.
+    type: bool
+  escalation:
+    description:
+      - Escalation settings for every stage of the rule set, applied when the request is submitted (then frozen
+        into the request, like the approvers). Stages keep what the rules say for a suboption not given.
+    type: dict
+    suboptions:
+      after_seconds:
+        description: How long a stage waits for a decision before it may be escalated, for every stage that escalates.
+        type: float
+      group:
+        description: The approver group every stage escalates to. Its members come from the rule set or O(approver_groups).
+        type: str
   reason:
-    description: Why the request reached its outcome, for the audit log.
+    description: Why the request reached its outcome, or why it was escalated, for the audit log.
     type: str
   request:
     description: The provisioning request to submit, as for M(hypercloud.builder.provision_policy). Needs O(requester).
@@ -109,9 +133,18 @@ options:
   store:
     description:
       - Path of the SQLite approval store on the controller; created, with its directory, on first write.
-      - PostgreSQL through a URL is not supported yet.
+      - Not used when O(store_url) is given.
     type: path
     default: ~/.local/share/hypercloud/approvals.sqlite
+  store_url:
+    description:
+      - A PostgreSQL URL (C(postgresql://user:password@host:port/database)) or libpq keyword string for an approval
+        store shared by several controllers, instead of O(store). The tables are created in the schema
+        C(hypercloud_approvals) on the first write. Needs psycopg 3 and PostgreSQL 14 or later.
+      - It may carry a password, so it is never logged; libpq's C(PGPASSWORD) and C(~/.pgpass) work as well.
+    type: str
+requirements:
+  - psycopg 3 (only with O(store_url); tested with 3.3.9 and PostgreSQL 15)
 """
 
 EXAMPLES = r"""
@@ -127,6 +160,12 @@ EXAMPLES = r"""
   hypercloud.builder.approval_request:
     request_id: REQ-1001
     decision: {action: approve, approver: carol, reason: budget line 42, stage: finance}
+
+- name: Escalate finance's stage once it has waited as long as the rules say
+  hypercloud.builder.approval_request:
+    request_id: REQ-1001
+    escalate: true
+    reason: no decision within an hour
 
 - name: Record that the server was built
   hypercloud.builder.approval_request:
@@ -146,24 +185,34 @@ events:
             "data": {"stage": 1, "stage_name": "finance", "group": "finance", "decision": "approve", "reason": "budget line 42"},
             "prev_hash": "9f2c...", "hash": "41ab..."}]
 request:
-  description: Where the request stands after the task.
+  description:
+    - Where the request stands after the task.
+    - C(stage_since) is when the awaiting stage began to wait; C(escalation) is that stage's escalation (group,
+      members, after_seconds) or null; C(escalated) says whether it was escalated; C(escalations) lists every
+      escalation recorded. A decision made through an escalation has C(escalated=true) and the escalation group.
   returned: always
   type: dict
   sample: {"request_id": "REQ-1001", "state": "awaiting_stage_2", "requester": "dave", "stage": 2,
            "stage_name": "cloud_admin", "awaiting_group": "cloud_admins", "closed": false,
+           "stage_since": "2026-03-02T10:15:00.123456Z",
+           "escalation": {"group": "cloud_leads", "approvers": ["lena"], "after_seconds": 3600},
+           "escalated": false, "escalations": [],
            "request": {"vcpus": 8, "memory_mb": 32768, "memory_gb": 32.0, "disk_gb": 0},
-           "chain": [{"number": 1, "name": "finance", "group": "finance", "approvers": ["carol"], "reasons": ["..."]}],
+           "chain": [{"number": 1, "name": "finance", "group": "finance", "approvers": ["carol"], "reasons": ["..."],
+                      "escalation": {"group": "cloud_leads", "approvers": ["lena"], "after_seconds": 3600}}],
            "decisions": [{"stage": 1, "decision": "approve", "approver": "carol", "reason": "budget line 42"}],
            "outcome": {}, "submitted_at": "2026-03-02T10:00:00.000000Z", "updated_at": "2026-03-02T10:15:00.123456Z"}
 """
 
 from datetime import datetime, timezone
 
-from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.approval_store import DEFAULT_PATH, ApprovalStore
+from ansible_collections.hypercloud.builder.plugins.module_utils._adapters import approval_store_pg
+from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.approval_store import DEFAULT_PATH, open_store
 from ansible_collections.hypercloud.builder.plugins.module_utils._base import HypercloudModule
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.approval import (
     chain_events,
     plan_decision,
+    plan_escalate,
     plan_outcome,
     plan_submit,
     replay,
@@ -174,6 +223,7 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc.provision
     evaluate,
     normalize_request,
     with_approvers,
+    with_escalation,
 )
 
 REQUEST_OPTIONS = dict(
@@ -203,6 +253,8 @@ class ApprovalRequest(HypercloudModule):
             stage=dict(type="str"),
         )),
         details=dict(type="dict"),
+        escalate=dict(type="bool"),
+        escalation=dict(type="dict", options=dict(after_seconds=dict(type="float"), group=dict(type="str"))),
         reason=dict(type="str"),
         request=dict(type="dict", options=REQUEST_OPTIONS,
                      mutually_exclusive=[("memory_gb", "memory_mb")],
@@ -212,10 +264,11 @@ class ApprovalRequest(HypercloudModule):
         rules=dict(type="dict"),
         state=dict(type="str", default="present", choices=["expired", "failed", "present", "provisioned"]),
         store=dict(type="path", default=DEFAULT_PATH),
+        store_url=dict(type="str", no_log=True),
     )
     module_kwargs = dict(
         required_by=dict(request=("requester",)),
-        required_if=[("state", "present", ("request", "decision"), True)],
+        required_if=[("state", "present", ("request", "decision", "escalate"), True)],
     )
 
     def plan(self, history, now):
@@ -224,11 +277,15 @@ class ApprovalRequest(HypercloudModule):
         events = []
         if p["request"]:
             request = normalize_request({k: v for k, v in p["request"].items() if v is not None})
-            rules = with_approvers(p["rules"] or DEFAULT_RULES, p["approver_groups"])
+            esc = p["escalation"] or {}
+            rules = with_escalation(with_approvers(p["rules"] or DEFAULT_RULES, p["approver_groups"]),
+                                    esc.get("group"), esc.get("after_seconds"))
             events += plan_submit(history, rid, p["requester"], request, evaluate(request, rules).to_dict(), now)
+        if (p["decision"] or p["escalate"]) and p["state"] != "present":
+            raise PlanError("a decision or an escalation is recorded with state=present, not state=%s" % p["state"])
+        if p["escalate"]:
+            events += plan_escalate(history + events, rid, p["actor"], p["reason"], now)
         if p["decision"]:
-            if p["state"] != "present":
-                raise PlanError("a decision is recorded with state=present, not state=%s" % p["state"])
             d = p["decision"]
             events += plan_decision(history + events, rid, d["action"], d["approver"], d["reason"], now, d["stage"])
         if p["state"] != "present":
@@ -236,8 +293,10 @@ class ApprovalRequest(HypercloudModule):
         return events
 
     def run(self):
-        rid = self.params["request_id"]
-        with ApprovalStore(self.params["store"]).transaction(write=not self.check_mode) as tx:
+        rid, url = self.params["request_id"], self.params["store_url"]
+        if url:
+            self.require("psycopg", approval_store_pg.PSYCOPG_ERROR)
+        with open_store(self.params["store"], url).transaction(write=not self.check_mode) as tx:
             history = tx.history(rid)
             events = self.plan(history, utc_now())
             head, seq = tx.tail()

@@ -11,7 +11,7 @@ module: approval_request_info
 short_description: Show where provisioning requests stand, their history, and verify the audit chain
 version_added: 0.2.0
 description:
-  - Reads the approval store kept by M(hypercloud.builder.approval_request).
+  - Reads the approval store kept by M(hypercloud.builder.approval_request), SQLite or PostgreSQL.
   - With O(request_id), returns that request, folded from its audit records, with its history.
     Without it, returns every request (or those in O(states)) as last recorded, without history.
   - Returns an empty list, not a failure, when the request or the store does not exist.
@@ -32,13 +32,20 @@ options:
     type: list
     elements: str
   store:
-    description: Path of the SQLite approval store on the controller.
+    description: Path of the SQLite approval store on the controller. Not used when O(store_url) is given.
     type: path
     default: ~/.local/share/hypercloud/approvals.sqlite
+  store_url:
+    description:
+      - The PostgreSQL URL or libpq keyword string of a shared approval store, as for M(hypercloud.builder.approval_request).
+      - It may carry a password, so it is never logged.
+    type: str
   verify_chain:
     description: Verify the hash chain of the whole audit log and return the verdict in RV(chain).
     type: bool
     default: false
+requirements:
+  - psycopg 3 (only with O(store_url))
 """
 
 EXAMPLES = r"""
@@ -103,7 +110,8 @@ requests:
                          "data": {}, "prev_hash": "0000...", "hash": "9f2c..."}]}]
 """
 
-from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.approval_store import DEFAULT_PATH, ApprovalStore
+from ansible_collections.hypercloud.builder.plugins.module_utils._adapters import approval_store_pg
+from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.approval_store import DEFAULT_PATH, open_store
 from ansible_collections.hypercloud.builder.plugins.module_utils._base import HypercloudModule
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.approval import replay, verify_chain
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors import PlanError
@@ -115,12 +123,15 @@ class ApprovalRequestInfo(HypercloudModule):
         request_id=dict(type="str"),
         states=dict(type="list", elements="str"),
         store=dict(type="path", default=DEFAULT_PATH),
+        store_url=dict(type="str", no_log=True),
         verify_chain=dict(type="bool", default=False),
     )
 
     def run(self):
-        rid, states = self.params["request_id"], self.params["states"]
-        with ApprovalStore(self.params["store"]).transaction(write=False) as tx:
+        rid, states, url = self.params["request_id"], self.params["states"], self.params["store_url"]
+        if url:
+            self.require("psycopg", approval_store_pg.PSYCOPG_ERROR)
+        with open_store(self.params["store"], url).transaction(write=False) as tx:
             if rid is not None:
                 history = tx.history(rid)
                 try:

@@ -5,7 +5,8 @@
 """The approval store: provisioning requests and their append-only audit log, in SQLite.
 
 Thin I/O only: the calculator (``_calc/approval.py``) plans the events and chains their hashes;
-this adapter reads and writes rows.
+this adapter reads and writes rows. ``open_store`` picks this SQLite store (a path, the default)
+or the PostgreSQL one (``approval_store_pg.py``, a URL); both hand out the same ``Transaction``.
 
 * WAL journal and a busy timeout, so readers never block the writer and writers queue;
 * one transaction per change, opened with ``BEGIN IMMEDIATE``: the write lock is taken before the
@@ -16,8 +17,6 @@ this adapter reads and writes rows.
   transaction, for listing; the log stays the truth;
 * a read-only store (check mode, info) never creates the file: a missing store reads as empty.
 
-PostgreSQL through a URL, for a store shared by several controllers, is a follow-up; the same
-``Transaction`` interface would take ``SELECT ... FOR UPDATE`` on a one-row head table.
 """
 
 from __future__ import annotations
@@ -72,14 +71,25 @@ def _dump(data: Any) -> str:
 
 
 class Transaction:
-    """Reads and writes inside one store transaction; with no connection, an empty store."""
+    """Reads and writes inside one store transaction; with no connection, an empty store.
 
-    def __init__(self, conn: Optional[sqlite3.Connection], write: bool) -> None:
+    The SQL is the same on SQLite and PostgreSQL; ``placeholder`` is the driver's parameter mark.
+    """
+
+    placeholder = "?"
+
+    def __init__(self, conn: Any, write: bool) -> None:
         self.conn = conn
         self.write = write
 
+    def _sql(self, sql: str) -> str:
+        return sql if self.placeholder == "?" else sql.replace("?", self.placeholder)
+
     def _rows(self, sql: str, args: Sequence[Any] = ()) -> List[Tuple[Any, ...]]:
-        return [] if self.conn is None else self.conn.execute(sql, tuple(args)).fetchall()
+        return [] if self.conn is None else self.conn.execute(self._sql(sql), tuple(args)).fetchall()
+
+    def _many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self.conn.executemany(self._sql(sql), rows)
 
     def history(self, request_id: str) -> List[Dict[str, Any]]:
         """One request's records, oldest first."""
@@ -105,19 +115,22 @@ class Transaction:
         """Append chained records and rewrite the request's projection."""
         if self.conn is None or not self.write:
             raise AdapterError("approval store: append in a read-only transaction")
-        self.conn.executemany(
+        self._many(
             "INSERT INTO audit (%s) VALUES (?, ?, ?, ?, ?, ?, ?, ?)" % COLUMNS,
             [(r["seq"], r["request_id"], r["kind"], r["actor"], r["at"], _dump(r["data"]), r["prev_hash"], r["hash"])
              for r in records])
         last = records[-1]
-        self.conn.execute(
-            "INSERT OR REPLACE INTO requests (request_id, state, requester, updated_at, last_seq, snapshot) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (snapshot["request_id"], snapshot["state"], snapshot["requester"], last["at"], last["seq"], _dump(snapshot)))
+        self._many(
+            "INSERT INTO requests (request_id, state, requester, updated_at, last_seq, snapshot) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (request_id) DO UPDATE SET state = excluded.state, requester = excluded.requester, "
+            "updated_at = excluded.updated_at, last_seq = excluded.last_seq, snapshot = excluded.snapshot",
+            [(snapshot["request_id"], snapshot["state"], snapshot["requester"], last["at"], last["seq"], _dump(snapshot))])
 
 
 class ApprovalStore:
     """An SQLite approval store at ``path``; ``timeout`` is how long a writer waits for the lock."""
+
+    kind = "sqlite"
 
     def __init__(self, path: str = DEFAULT_PATH, timeout: float = 30.0) -> None:
         self.path = os.path.abspath(os.path.expanduser(path))
@@ -169,3 +182,12 @@ class ApprovalStore:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 conn.close()
+
+
+def open_store(path: str = DEFAULT_PATH, url: Optional[str] = None, timeout: float = 30.0) -> Any:
+    """The store a module names: PostgreSQL when ``url`` is given, else SQLite at ``path``."""
+    if url:
+        # Imported here: the SQLite store (the default) must not need psycopg.
+        from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.approval_store_pg import PostgresApprovalStore
+        return PostgresApprovalStore(url, timeout=timeout)
+    return ApprovalStore(path, timeout=timeout)

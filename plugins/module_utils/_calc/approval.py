@@ -13,16 +13,24 @@ States and the events that move them (docs/provisioning-approvals.md)::
     (none)            --submitted-->             requested
     requested         --evaluated, no stage-->   approved
     requested         --evaluated, N stages-->   awaiting_stage_1
+    awaiting_stage_K  --escalated-->             awaiting_stage_K, and the stage's escalation group may decide it
     awaiting_stage_K  --stage_approved-->        awaiting_stage_K+1, or approved after the last
     awaiting_stage_K  --stage_rejected-->        rejected     (closed)
     requested, awaiting_stage_K --expired-->     expired      (closed)
     approved          --provisioned-->           provisioned  (closed)
     approved          --failed-->                failed       (closed)
 
+Escalation: a stage whose rules name ``escalate_to`` and ``escalate_after`` (frozen into the chain
+at submission as ``escalation``) is escalated once it has waited that long (``plan_escalate``); from
+then on, the members of the escalation group may decide that stage as well as its own group. The
+escalation and each decision made through it (``escalated: true``, ``group`` the escalation group)
+are audit records like any other.
+
 Refused with PlanError: self-approval, an approver outside the group of the stage that awaits a
-decision, a decision for another stage than the one that awaits (out of order), one approver
-deciding two stages, any decision or outcome on a closed request, and an outcome from a state it
-cannot follow.
+decision (and outside its escalation group once escalated), a decision for another stage than the
+one that awaits (out of order), an escalation group member before the stage is escalated, one
+approver deciding two stages, an escalation before its time or of a stage without one, any decision
+or outcome on a closed request, and an outcome from a state it cannot follow.
 
 Audit chain: every event gets ``seq`` (1, 2, ... over the whole log), ``prev_hash`` (the previous
 record's hash; 64 zeros for the first) and ``hash = sha256(prev_hash + "\\n" + canonical JSON of
@@ -36,6 +44,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors import PlanError
@@ -68,16 +77,26 @@ class RequestState:
     outcome: Dict[str, Any] = field(default_factory=dict)
     submitted_at: str = ""
     updated_at: str = ""
+    stage_since: str = ""
+    escalations: List[Dict[str, Any]] = field(default_factory=list)
 
     @property
     def current_stage(self) -> Optional[Dict[str, Any]]:
         return self.chain[self.stage - 1] if self.stage else None
+
+    @property
+    def escalated(self) -> bool:
+        """Whether the stage that awaits a decision was escalated."""
+        return self.stage is not None and any(e["stage"] == self.stage for e in self.escalations)
 
     def to_dict(self) -> Dict[str, Any]:
         stage = self.current_stage
         return dict(request_id=self.request_id, state=self.state, requester=self.requester,
                     request=dict(self.request), chain=[dict(s) for s in self.chain], stage=self.stage,
                     stage_name=stage["name"] if stage else None, awaiting_group=stage["group"] if stage else None,
+                    stage_since=self.stage_since if stage else None,
+                    escalation=dict(stage["escalation"]) if stage and stage.get("escalation") else None,
+                    escalated=self.escalated, escalations=[dict(e) for e in self.escalations],
                     decisions=[dict(d) for d in self.decisions], outcome=dict(self.outcome),
                     closed=self.state in CLOSED, submitted_at=self.submitted_at, updated_at=self.updated_at)
 
@@ -103,6 +122,13 @@ def _apply(state: RequestState, event: Mapping[str, Any]) -> None:
         state.chain = [dict(s) for s in data.get("chain") or []]
         state.stage = 1 if state.chain else None
         state.state = AWAITING + "1" if state.chain else APPROVED
+        state.stage_since = event["at"]
+    elif kind == "escalated":
+        if state.stage is None or data.get("stage") != state.stage:
+            raise _refuse(state, "stage %s does not await a decision and cannot be escalated" % data.get("stage"))
+        if not state.current_stage.get("escalation") or state.escalated:
+            raise _refuse(state, "stage %s has no escalation, or was already escalated" % state.stage)
+        state.escalations.append(dict(data, actor=event["actor"], at=event["at"]))
     elif kind in ("stage_approved", "stage_rejected"):
         if state.stage is None or data.get("stage") != state.stage:
             raise _refuse(state, "no decision on stage %s is awaited" % data.get("stage"))
@@ -114,6 +140,7 @@ def _apply(state: RequestState, event: Mapping[str, Any]) -> None:
         else:
             state.stage += 1
             state.state = AWAITING + str(state.stage)
+            state.stage_since = event["at"]
     elif kind in OUTCOMES:
         allowed = state.state == APPROVED if kind != EXPIRED else (state.state == REQUESTED or state.stage is not None)
         if not allowed:
@@ -196,19 +223,74 @@ def plan_decision(history: Sequence[Mapping[str, Any]], request_id: str, action:
         if wanted != current["number"]:
             raise PlanError("request %s: decision for stage %s out of order, %s awaits a decision"
                             % (request_id, stage, label))
-    if approver not in current["approvers"]:
-        later = [s for s in state.chain[current["number"]:] if approver in s["approvers"]]
-        if later:
-            raise PlanError("request %s: %s approves stage %d (%s), which comes after %s; decision out of order"
-                            % (request_id, approver, later[0]["number"], later[0]["name"], label))
-        raise PlanError("request %s: %s is not in approver group %s, which decides %s (members: %s)"
-                        % (request_id, approver, current["group"], label, ", ".join(current["approvers"])))
+    escalation = current.get("escalation") or {}
+    via_escalation = approver not in current["approvers"] and state.escalated and approver in escalation["approvers"]
+    if approver not in current["approvers"] and not via_escalation:
+        _refuse_outsider(state, approver, label)
     if any(d["approver"] == approver for d in state.decisions):
         raise PlanError("request %s: %s already decided an earlier stage; each stage needs another approver"
                         % (request_id, approver))
-    return [_event(request_id, kind, approver, now, dict(
-        stage=current["number"], stage_name=current["name"], group=current["group"],
-        decision=action, reason=reason))]
+    data = dict(stage=current["number"], stage_name=current["name"], group=current["group"], decision=action, reason=reason)
+    if via_escalation:
+        data.update(group=escalation["group"], escalated=True)
+    return [_event(request_id, kind, approver, now, data)]
+
+
+def _refuse_outsider(state: RequestState, approver: str, label: str) -> None:
+    """Why ``approver`` may not decide the awaiting stage: out of order, too early, or not a member."""
+    current, rid = state.current_stage, state.request_id
+    escalation = current.get("escalation") or {}
+    later = [s for s in state.chain[current["number"]:] if approver in s["approvers"]]
+    if later:
+        raise PlanError("request %s: %s approves stage %d (%s), which comes after %s; decision out of order"
+                        % (rid, approver, later[0]["number"], later[0]["name"], label))
+    if not state.escalated and approver in escalation.get("approvers", ()):
+        raise PlanError("request %s: %s is in escalation group %s, which decides %s only once it is escalated "
+                        "(after %s s without a decision)" % (rid, approver, escalation["group"], label, escalation["after_seconds"]))
+    later = [s for s in state.chain[current["number"]:] if approver in (s.get("escalation") or {}).get("approvers", ())]
+    if later:
+        raise PlanError("request %s: %s is in escalation group %s of stage %d (%s), which comes after %s; decision out of order"
+                        % (rid, approver, later[0]["escalation"]["group"], later[0]["number"], later[0]["name"], label))
+    also = (" nor in escalation group %s (members: %s)" % (escalation["group"], ", ".join(escalation["approvers"]))
+            if state.escalated else "")
+    raise PlanError("request %s: %s is not in approver group %s, which decides %s (members: %s)%s"
+                    % (rid, approver, current["group"], label, ", ".join(current["approvers"]), also))
+
+
+def _seconds(at: str) -> float:
+    """Seconds since the epoch of a recorded UTC time (ISO 8601, ``Z`` or ``+00:00``)."""
+    try:
+        when = datetime.fromisoformat(at[:-1] + "+00:00" if at.endswith("Z") else at)
+    except (TypeError, ValueError) as err:
+        raise PlanError("cannot read the time %r: %s" % (at, err)) from err
+    if when.tzinfo is None:
+        raise PlanError("the time %r has no time zone" % at)
+    return when.timestamp()
+
+
+def plan_escalate(history: Sequence[Mapping[str, Any]], request_id: str, actor: str, reason: str,
+                  now: str) -> List[Dict[str, Any]]:
+    """Escalate the awaiting stage to its escalation group once it has waited long enough; ``[]`` when it is."""
+    state = replay(request_id, history)
+    if state is None:
+        raise PlanError("request %s does not exist" % request_id)
+    current = state.current_stage
+    if current is None:
+        raise _refuse(state, "no stage awaits a decision, so there is nothing to escalate")
+    label = "stage %d (%s)" % (current["number"], current["name"])
+    escalation = current.get("escalation")
+    if not escalation:
+        raise PlanError("request %s: %s has no escalation (its rules name no escalate_to group)" % (request_id, label))
+    if state.escalated:
+        return []
+    waited = _seconds(now) - _seconds(state.stage_since)
+    if waited < escalation["after_seconds"]:
+        raise PlanError("request %s: %s has waited %d s; it is escalated to %s after %s s"
+                        % (request_id, label, int(waited), escalation["group"], escalation["after_seconds"]))
+    return [_event(request_id, "escalated", actor, now, dict(
+        stage=current["number"], stage_name=current["name"], from_group=current["group"], group=escalation["group"],
+        approvers=list(escalation["approvers"]), after_seconds=escalation["after_seconds"],
+        waited_seconds=round(waited, 3), reason=reason or ""))]
 
 
 def plan_outcome(history: Sequence[Mapping[str, Any]], request_id: str, outcome: str, actor: str, reason: str,

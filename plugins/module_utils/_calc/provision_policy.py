@@ -11,7 +11,7 @@ A rule set (docs/provisioning-approvals.md)::
 
     approver_groups: {finance: [carol], cloud_admins: [alice, bob]}
     stages:                       # the order approvals are asked in
-      - {name: finance, group: finance}
+      - {name: finance, group: finance, escalate_to: finance_leads, escalate_after: 3600}
       - {name: cloud_admin, group: cloud_admins}
     rules:                        # every matching rule adds its stages
       - name: large
@@ -29,6 +29,11 @@ Two corner cases follow from the letter of the rule and are kept on purpose:
 * 32 GB or more with 4 vCPUs or fewer: only the vCPU rule applies (admin at exactly 4 vCPUs,
   nothing below 4), because the finance rule also asks for more than 4 vCPUs;
 * exactly 4 vCPUs with 32 GB or more: the cloud administrator only, because ">4" is strict.
+
+Escalation is data too: a stage with ``escalate_to`` (an approver group) and ``escalate_after``
+(seconds) may also be decided by that group's members once it has waited that long and the request
+was escalated (``_calc/approval.py``). The default rules escalate both stages to ``cloud_leads``
+after an hour.
 """
 
 from __future__ import annotations
@@ -47,7 +52,7 @@ TEXT_OPS = ("==", "!=", "in", "not_in", "glob")
 LIST_OPS = ("in", "not_in")
 
 RULESET_KEYS = ("approver_groups", "description", "rules", "stages", "version")
-STAGE_KEYS = ("description", "group", "name")
+STAGE_KEYS = ("description", "escalate_after", "escalate_to", "group", "name")
 RULE_KEYS = ("description", "name", "reason", "stages", "when")
 LEAF_KEYS = ("field", "op", "value")
 GROUP_KEYS = ("all", "any")
@@ -59,11 +64,12 @@ DEFAULT_RULES: Dict[str, Any] = {
                    "need finance first, then the cloud admin.",
     "approver_groups": {
         "cloud_admins": ["cloud-admin"],
+        "cloud_leads": ["cloud-lead"],
         "finance": ["finance-approver"],
     },
     "stages": [
-        {"name": "finance", "group": "finance"},
-        {"name": "cloud_admin", "group": "cloud_admins"},
+        {"name": "finance", "group": "finance", "escalate_to": "cloud_leads", "escalate_after": 3600},
+        {"name": "cloud_admin", "group": "cloud_admins", "escalate_to": "cloud_leads", "escalate_after": 3600},
     ],
     "rules": [
         {
@@ -95,10 +101,17 @@ class Stage:
     approvers: Tuple[str, ...]
     reasons: Tuple[str, ...] = field(default=())
     rules: Tuple[str, ...] = field(default=())
+    escalate_to: Optional[str] = None
+    escalation_approvers: Tuple[str, ...] = field(default=())
+    escalate_after: Optional[float] = None
 
     def to_dict(self) -> Dict[str, Any]:
-        return dict(number=self.number, name=self.name, group=self.group, approvers=list(self.approvers),
-                    reasons=list(self.reasons), rules=list(self.rules))
+        out = dict(number=self.number, name=self.name, group=self.group, approvers=list(self.approvers),
+                   reasons=list(self.reasons), rules=list(self.rules))
+        if self.escalate_to:
+            out["escalation"] = dict(group=self.escalate_to, approvers=list(self.escalation_approvers),
+                                     after_seconds=self.escalate_after)
+        return out
 
 
 @dataclass(frozen=True)
@@ -212,6 +225,25 @@ def _unsatisfiable(cond: Mapping[str, Any]) -> Optional[str]:
     return None
 
 
+def _check_escalation(where: str, stage: Mapping[str, Any], groups: Mapping[str, Any]) -> None:
+    """``escalate_to`` names another defined group; ``escalate_after`` (seconds, 0 or more) goes with it."""
+    target, after = stage.get("escalate_to"), stage.get("escalate_after")
+    if target is None and after is None:
+        return
+    if target is None:
+        raise PlanError("%s: stage '%s' has escalate_after but no escalate_to group" % (where, stage["name"]))
+    if after is None:
+        raise PlanError("%s: stage '%s' escalates to '%s' but has no escalate_after (seconds)" % (where, stage["name"], target))
+    if target not in groups:
+        raise PlanError("%s: stage '%s' escalates to approver group '%s', which is not defined (defined: %s)"
+                        % (where, stage["name"], target, ", ".join(sorted(groups))))
+    if target == stage["group"]:
+        raise PlanError("%s: stage '%s' escalates to its own group '%s'; name another group" % (where, stage["name"], target))
+    if not _is_number(after) or after < 0:
+        raise PlanError("%s: stage '%s': escalate_after must be a number of seconds, 0 or more, not %r"
+                        % (where, stage["name"], after))
+
+
 def validate_rules(rules: Any) -> Mapping[str, Any]:
     """Check a rule set; raise PlanError naming the first problem, where it is and what is known."""
     _keys("rule set", rules, RULESET_KEYS, ("approver_groups", "rules", "stages"))
@@ -236,6 +268,7 @@ def validate_rules(rules: Any) -> Mapping[str, Any]:
         if stage["group"] not in groups:
             raise PlanError("%s: stage '%s' names approver group '%s', which is not defined (defined: %s)"
                             % (where, name, stage["group"], ", ".join(sorted(groups))))
+        _check_escalation(where, stage, groups)
         stage_names.append(name)
 
     reachable = set()
@@ -275,6 +308,29 @@ def with_approvers(rules: Mapping[str, Any], approver_groups: Optional[Mapping[s
                 raise PlanError("approver_groups: the members of '%s' must be a list of names, not %r" % (name, members))
             groups[name] = list(members)
         merged["approver_groups"] = groups
+    return merged
+
+
+def with_escalation(rules: Mapping[str, Any], group: Optional[str] = None,
+                    after_seconds: Optional[float] = None) -> Dict[str, Any]:
+    """The rule set with every stage escalating to ``group``, and every escalating stage after ``after_seconds``.
+
+    Either may be None (keep what the rules say). This is how the playbook's escalation settings
+    reach the default rules, as ``with_approvers`` gives them their people.
+    """
+    merged = dict(rules)
+    if group is None and after_seconds is None:
+        return merged
+    stages = []
+    for stage in rules.get("stages") or []:
+        stage = dict(stage) if isinstance(stage, Mapping) else stage
+        if isinstance(stage, dict):
+            if group is not None:
+                stage["escalate_to"] = group
+            if after_seconds is not None and stage.get("escalate_to") is not None:
+                stage["escalate_after"] = after_seconds
+        stages.append(stage)
+    merged["stages"] = stages
     return merged
 
 
@@ -353,7 +409,11 @@ def evaluate(request: Mapping[str, Any], rules: Optional[Mapping[str, Any]] = No
     chain = []
     for stage in ruleset["stages"]:
         if stage["name"] in reasons:
+            target = stage.get("escalate_to")
             chain.append(Stage(number=len(chain) + 1, name=stage["name"], group=stage["group"],
                                approvers=tuple(ruleset["approver_groups"][stage["group"]]),
-                               reasons=tuple(reasons[stage["name"]]), rules=tuple(by[stage["name"]])))
+                               reasons=tuple(reasons[stage["name"]]), rules=tuple(by[stage["name"]]),
+                               escalate_to=target,
+                               escalation_approvers=tuple(ruleset["approver_groups"][target]) if target else (),
+                               escalate_after=stage.get("escalate_after")))
     return Evaluation(chain=tuple(chain), matched_rules=tuple(matched))

@@ -18,6 +18,7 @@ provision_cmdb: {backend: servicenow, url: "http://127.0.0.1:18611", username: c
                  retry_delay: 0.1, field_map: {vcpus: cpu_count, memory_mb: ram}}
 provision_approver_groups: {finance: [carol], cloud_admins: [alice, bob]}
 provision_escalation_group: cloud_leads
+provision_escalation_members: [lena]
 VARS
 
 play() {  # play REQUEST_JSON [extra args...]: runs the flow, prints the recap line
@@ -40,18 +41,21 @@ R4='{"provision_request_id":"IT-4","provision_requester":"dave","provision_reque
 echo "== 1 vCPU / 4 GB: no approval, provisioned in one run"
 play "$R1"; expect "$(recap failed)" failed=0 "R1 run 1"
 
-echo "== 4 vCPU / 4 GB: waits for the cloud admin, escalated after the (zero) timeout; refusals"
+echo "== 4 vCPU / 4 GB: waits for the cloud admin, escalated to cloud_leads after the (zero) timeout; refusals"
 play "$R2" -e provision_escalate_after=0; expect "$(recap failed)" failed=0 "R2 run 1"
 grep -q 'ESCALATION: request IT-2' "$state/last.log" || { echo "no escalation notice" >&2; exit 1; }
 expect "$(decide IT-2 approve dave)" FAILED "self-approval"
 expect "$(decide IT-2 approve carol)" FAILED "finance member on an admin stage"
-expect "$(decide IT-2 approve alice)" CHANGED "admin approves"
-expect "$(decide IT-2 approve alice)" SUCCESS "the same decision again"
+expect "$(decide IT-2 approve mallory)" FAILED "neither admin nor lead"
+expect "$(decide IT-2 approve lena)" CHANGED "the escalation group's member decides the escalated stage"
+expect "$(decide IT-2 approve lena)" SUCCESS "the same decision again"
 play "$R2"; expect "$(recap failed)" failed=0 "R2 run 2"
+grep -q 'ESCALATION' "$state/last.log" && { echo "escalated twice" >&2; exit 1; }
 
 echo "== 8 vCPU / 32 GB: finance, then admin; the admin first is out of order"
 play "$R3"; expect "$(recap failed)" failed=0 "R3 run 1"
 expect "$(decide IT-3 approve bob cloud_admin)" FAILED "admin before finance"
+expect "$(decide IT-3 approve lena finance)" FAILED "a lead before the stage is escalated (after 3600 s)"
 expect "$(decide IT-3 approve carol finance)" CHANGED "finance approves"
 expect "$(decide IT-3 approve carol cloud_admin)" FAILED "the finance approver on the admin stage"
 expect "$(decide IT-3 approve bob cloud_admin)" CHANGED "admin approves"

@@ -119,7 +119,7 @@ def test_refused_decisions_fail_cleanly_and_write_nothing(store, capsys, case, s
 
 
 BAD = [
-    ("nothing to do", dict(request_id="REQ-1"), "state is present but any of the following are missing: request, decision"),
+    ("nothing to do", dict(request_id="REQ-1"), "state is present but any of the following are missing: request, decision, escalate"),
     ("request without requester", dict(request_id="REQ-1", request=BIG), "missing parameter(s) required by 'request': requester"),
     ("decision without reason", dict(request_id="REQ-1", decision=dict(action="approve", approver="carol")),
      "missing required arguments: reason found in decision"),
@@ -127,8 +127,12 @@ BAD = [
     ("different request, same id", dict(request_id="REQ-1", requester="dave", request={"vcpus": 2, "memory_gb": 2}),
      "request REQ-1 was already submitted by dave"),
     ("provisioned before approval", dict(request_id="REQ-1", state="provisioned"), "cannot be provisioned before it is approved"),
+    ("escalation before its time (the default rules: an hour)", dict(request_id="REQ-1", escalate=True),
+     "s; it is escalated to cloud_leads after 3600 s"),
+    ("escalation with an outcome", dict(request_id="REQ-1", state="expired", escalate=True),
+     "a decision or an escalation is recorded with state=present, not state=expired"),
     ("decision with an outcome", dict(request_id="REQ-1", state="failed", decision=dict(action="approve", approver="carol", reason="x")),
-     "a decision is recorded with state=present, not state=failed"),
+     "a decision or an escalation is recorded with state=present, not state=failed"),
     ("malformed rules", dict(request_id="REQ-2", requester="dave", request=BIG, rules={"stages": []}), "rule set: missing field"),
     ("bad state", dict(request_id="REQ-1", state="approved"), "value of state must be one of"),
 ]
@@ -147,3 +151,46 @@ def test_an_unusable_store_is_a_clean_failure(tmp_path, capsys):
     (tmp_path / "f").write_text("x")
     rc, result = run_module(submit_args(str(tmp_path / "f" / "a.sqlite")), capsys)
     assert rc == 1 and "cannot open" in result["msg"] and "exception" not in result
+
+
+def test_escalation_lets_the_escalation_group_decide_and_is_audited(store, capsys):
+    groups = dict(GROUPS, duty=["lena"])
+    run_module(submit_args(store, approver_groups=groups, escalation=dict(group="duty", after_seconds=0)), capsys)
+    rc, early = run_module(decide(store, "lena"), capsys)
+    assert rc == 1 and "lena is in escalation group duty, which decides stage 1 (finance) only once it is escalated" in early["msg"]
+    rc, check = run_module(dict(request_id="REQ-1", store=store, escalate=True, _ansible_check_mode=True), capsys)
+    assert rc == 0 and check["changed"] is True and count(store) == 2
+    args = dict(request_id="REQ-1", store=store, escalate=True, actor="timer", reason="no decision in time", _ansible_diff=True)
+    rc, result = run_module(args, capsys)
+    assert rc == 0 and result["changed"] is True
+    (event,) = result["events"]
+    assert (event["kind"], event["actor"], event["seq"]) == ("escalated", "timer", 3)
+    assert (event["data"]["group"], event["data"]["approvers"], event["data"]["from_group"]) == ("duty", ["lena"], "finance")
+    req = result["request"]
+    assert (req["state"], req["escalated"], req["escalation"]["group"]) == ("awaiting_stage_1", True, "duty")
+    assert result["diff"]["before"]["escalated"] is False and result["diff"]["after"]["escalated"] is True
+    rc, again = run_module(args, capsys)
+    assert rc == 0 and again["changed"] is False and count(store) == 3
+    rc, result = run_module(decide(store, "lena"), capsys)
+    assert rc == 0 and result["request"]["state"] == "awaiting_stage_2"
+    assert result["events"][0]["data"] == {"stage": 1, "stage_name": "finance", "group": "duty", "decision": "approve",
+                                           "reason": "reason of lena", "escalated": True}
+    args = decide(store, "lena")
+    args["decision"]["stage"] = "cloud_admin"
+    rc, result = run_module(args, capsys)
+    assert rc == 1 and "lena is in escalation group duty, which decides stage 2 (cloud_admin) only once" in result["msg"]
+    assert count(store) == 4
+
+
+def test_a_postgresql_store_that_does_not_answer_fails_cleanly_without_its_password(store, capsys):
+    url = "postgresql://hq:s3cret-pw@127.0.0.1:1/approvals"
+    rc, result = run_module(submit_args(store, store_url=url), capsys)
+    assert rc == 1 and "exception" not in result
+    assert result["msg"].startswith("approval store postgresql://hq:***@127.0.0.1:1/approvals: cannot open:")
+    assert "s3cret-pw" not in json.dumps(result) and not os.path.exists(store)
+
+
+def test_a_postgresql_store_without_psycopg_names_the_library(store, capsys, monkeypatch):
+    monkeypatch.setattr(approval_request.approval_store_pg, "PSYCOPG_ERROR", ImportError("No module named 'psycopg'"))
+    rc, result = run_module(submit_args(store, store_url="postgresql://hq@127.0.0.1/approvals"), capsys)
+    assert rc == 1 and "Failed to import the required Python library (psycopg)" in result["msg"]

@@ -15,6 +15,7 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc.approval 
     GENESIS,
     chain_events,
     plan_decision,
+    plan_escalate,
     plan_outcome,
     plan_submit,
     record_hash,
@@ -22,7 +23,12 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc.approval 
     verify_chain,
 )
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors import PlanError
-from ansible_collections.hypercloud.builder.plugins.module_utils._calc.provision_policy import DEFAULT_RULES, evaluate, with_approvers
+from ansible_collections.hypercloud.builder.plugins.module_utils._calc.provision_policy import (
+    DEFAULT_RULES,
+    evaluate,
+    with_approvers,
+    with_escalation,
+)
 
 RULES = with_approvers(DEFAULT_RULES, {"finance": ["carol", "frank"], "cloud_admins": ["alice", "bob", "frank"]})
 SIZES = {"none": {"vcpus": 1, "memory_gb": 4}, "admin": {"vcpus": 4, "memory_gb": 4}, "both": {"vcpus": 8, "memory_gb": 32}}
@@ -165,7 +171,11 @@ REPLAY_ERRORS = [
     ("decision for a stage not awaited", lambda ev: ev + [dict(ev[0], kind="stage_approved", data={"stage": 2})],
      "no decision on stage 2 is awaited"),
     ("provisioned while awaiting", lambda ev: ev + [dict(ev[0], kind="provisioned", data={})], "it cannot become provisioned"),
-    ("unknown kind", lambda ev: ev + [dict(ev[0], kind="escalated", data={})], "unknown event kind 'escalated'"),
+    ("unknown kind", lambda ev: ev + [dict(ev[0], kind="cancelled", data={})], "unknown event kind 'cancelled'"),
+    ("escalation of a stage not awaited", lambda ev: ev + [dict(ev[0], kind="escalated", data={"stage": 2})],
+     "stage 2 does not await a decision and cannot be escalated"),
+    ("escalated twice", lambda ev: ev + [dict(ev[0], kind="escalated", data={"stage": 1})] * 2,
+     "stage 1 has no escalation, or was already escalated"),
 ]
 
 
@@ -177,6 +187,136 @@ def test_replay_refuses_impossible_histories(case, edit, message):
 
 def test_replay_of_nothing_is_none():
     assert replay("r1", []) is None
+
+
+# --- escalation -------------------------------------------------------------------------------
+# The default rules escalate both stages to cloud_leads; here after 600 s. dave (the requester) is a
+# lead as well, to show that an escalation does not open a way to self-approval.
+
+LEADS = ["lena", "dave", "mark"]
+ESC_RULES = with_escalation(with_approvers(RULES, {"cloud_leads": LEADS}), after_seconds=600)
+T0 = "2026-03-02T10:00:00.000000Z"
+
+
+def at(seconds):
+    """T0 plus ``seconds``, as the module writes times."""
+    return "2026-03-02T%02d:%02d:%02d.000000Z" % (10 + seconds // 3600, seconds // 60 % 60, seconds % 60)
+
+
+def esc_submitted(size="both", rules=None):
+    request = SIZES[size]
+    return plan_submit([], "r1", "dave", request, evaluate(request, rules or ESC_RULES).to_dict(), T0)
+
+
+def escalate(seconds, actor="ansible"):
+    return lambda h: plan_escalate(h, "r1", actor, "no decision in time", at(seconds))
+
+
+def decide(action, who, seconds, stage=None):
+    return lambda h: plan_decision(h, "r1", action, who, "%s decides" % who, at(seconds), stage)
+
+
+def rules_escalating_only(stage_name):
+    rules = copy.deepcopy(ESC_RULES)
+    for stage in rules["stages"]:
+        if stage["name"] != stage_name:
+            del stage["escalate_to"], stage["escalate_after"]
+    return rules
+
+
+ESCALATIONS = [
+    # (case, size, steps, state, stage, escalated, decisions as (stage, group, approver, via escalation))
+    ("not yet escalated", "both", [], "awaiting_stage_1", 1, False, []),
+    ("stage 1 escalated after 600 s: it still awaits stage 1", "both", [escalate(600)], "awaiting_stage_1", 1, True, []),
+    ("a lead approves the escalated stage 1", "both", [escalate(600), decide("approve", "lena", 700)],
+     "awaiting_stage_2", 2, False, [(1, "cloud_leads", "lena", True)]),
+    ("its own group still decides an escalated stage", "both", [escalate(600), decide("approve", "carol", 700)],
+     "awaiting_stage_2", 2, False, [(1, "finance", "carol", None)]),
+    ("a lead rejects the escalated stage", "both", [escalate(600), decide("reject", "mark", 650)], "rejected", None, False,
+     [(1, "cloud_leads", "mark", True)]),
+    ("stage 2 is timed from stage 1's decision", "both", [decide("approve", "carol", 100), escalate(700)],
+     "awaiting_stage_2", 2, True, [(1, "finance", "carol", None)]),
+    ("both stages escalated, two leads decide", "both",
+     [escalate(600), decide("approve", "lena", 610), escalate(1210), decide("approve", "mark", 1300)], "approved", None, False,
+     [(1, "cloud_leads", "lena", True), (2, "cloud_leads", "mark", True)]),
+    ("an escalated request still expires", "both", [escalate(600), lambda h: plan_outcome(h, "r1", "expired", "ansible", "late", at(900))],
+     "expired", None, False, []),
+    ("admin-only request: a lead approves its one stage", "admin", [escalate(601), decide("approve", "lena", 602, "cloud_admin")],
+     "approved", None, False, [(1, "cloud_leads", "lena", True)]),
+]
+
+
+@pytest.mark.parametrize("case,size,steps,state,stage,escalated,decisions", ESCALATIONS, ids=[e[0] for e in ESCALATIONS])
+def test_escalation_transitions(case, size, steps, state, stage, escalated, decisions):
+    result = replay("r1", step(esc_submitted(size), *steps)).to_dict()
+    assert (result["state"], result["stage"], result["escalated"]) == (state, stage, escalated), case
+    assert [(d["stage"], d["group"], d["approver"], d.get("escalated")) for d in result["decisions"]] == decisions
+
+
+def test_the_escalation_is_recorded_with_its_group_members_and_wait():
+    history = step(esc_submitted(), decide("approve", "carol", 100))
+    (event,) = plan_escalate(history, "r1", "ansible", "no decision within 600 s", at(712))
+    assert (event["kind"], event["actor"], event["at"]) == ("escalated", "ansible", at(712))
+    assert event["data"] == {"stage": 2, "stage_name": "cloud_admin", "from_group": "cloud_admins", "group": "cloud_leads",
+                             "approvers": LEADS, "after_seconds": 600, "waited_seconds": 612.0,
+                             "reason": "no decision within 600 s"}
+    state = replay("r1", history + [event]).to_dict()
+    assert state["stage_since"] == at(100) and state["escalation"]["group"] == "cloud_leads"
+    assert state["escalations"] == [dict(event["data"], actor="ansible", at=at(712))]
+    records = chain_events(GENESIS, 1, history + [event])
+    assert verify_chain(records).valid and records[-1]["kind"] == "escalated"
+
+
+def test_escalating_again_changes_nothing():
+    assert escalate(5000)(step(esc_submitted(), escalate(600))) == []
+
+
+ESCALATION_REFUSALS = [
+    ("escalation before its time", [decide("approve", "carol", 100)], escalate(699),
+     "request r1: stage 2 (cloud_admin) has waited 599 s; it is escalated to cloud_leads after 600 s"),
+    ("a lead before the escalation", [], decide("approve", "lena", 10),
+     "lena is in escalation group cloud_leads, which decides stage 1 (finance) only once it is escalated (after 600 s"),
+    ("self-approval through the escalation group", [escalate(600)], decide("approve", "dave", 700),
+     "dave is its requester and cannot approve or reject it (no self-approval)"),
+    ("an outsider after the escalation", [escalate(600)], decide("approve", "mallory", 700),
+     "mallory is not in approver group finance, which decides stage 1 (finance) (members: carol, frank) "
+     "nor in escalation group cloud_leads (members: lena, dave, mark)"),
+    ("a lead naming the later stage: out of order", [escalate(600)], decide("approve", "lena", 700, "cloud_admin"),
+     "decision for stage cloud_admin out of order, stage 1 (finance) awaits a decision"),
+    ("an admin on an escalated finance stage: out of order", [escalate(600)], decide("approve", "alice", 700),
+     "alice approves stage 2 (cloud_admin), which comes after stage 1 (finance); decision out of order"),
+    ("one lead for two escalated stages", [escalate(600), decide("approve", "lena", 610), escalate(1300)], decide("approve", "lena", 1400, "cloud_admin"),
+     "lena already decided an earlier stage; each stage needs another approver"),
+    ("escalation on an approved request", [escalate(600), decide("approve", "lena", 610), decide("approve", "bob", 620)], escalate(5000),
+     "request r1 is approved: no stage awaits a decision, so there is nothing to escalate"),
+    ("escalation on a rejected request", [decide("reject", "carol", 10)], escalate(5000), "request r1 is rejected: no stage awaits"),
+]
+
+
+@pytest.mark.parametrize("case,steps,plan,message", ESCALATION_REFUSALS, ids=[r[0] for r in ESCALATION_REFUSALS])
+def test_escalation_refusals(case, steps, plan, message):
+    with pytest.raises(PlanError) as err:
+        plan(step(esc_submitted(), *steps))
+    assert message in str(err.value), case
+
+
+def test_a_lead_of_a_later_stage_only_is_out_of_order():
+    history = esc_submitted(rules=rules_escalating_only("cloud_admin"))
+    with pytest.raises(PlanError, match=r"lena is in escalation group cloud_leads of stage 2 \(cloud_admin\), which comes after "
+                                        r"stage 1 \(finance\); decision out of order"):
+        decide("approve", "lena", 5000)(history)
+    with pytest.raises(PlanError, match=r"stage 1 \(finance\) has no escalation \(its rules name no escalate_to group\)"):
+        escalate(5000)(history)
+
+
+def test_escalation_refusals_for_unknown_requests_and_unreadable_times():
+    with pytest.raises(PlanError, match="request r1 does not exist"):
+        escalate(600)([])
+    with pytest.raises(PlanError, match="cannot read the time 't0'"):
+        plan_escalate(plan_submit([], "r1", "dave", SIZES["both"], evaluate(SIZES["both"], ESC_RULES).to_dict(), "t0"),
+                      "r1", "ansible", "late", at(600))
+    with pytest.raises(PlanError, match="has no time zone"):
+        plan_escalate(esc_submitted(), "r1", "ansible", "late", "2026-03-02T11:00:00")
 
 
 # --- audit chain ------------------------------------------------------------------------------

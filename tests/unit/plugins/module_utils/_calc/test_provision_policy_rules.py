@@ -17,6 +17,7 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc.provision
     normalize_request,
     validate_rules,
     with_approvers,
+    with_escalation,
 )
 
 ADMIN, FINANCE = "cloud_admin", "finance"
@@ -155,10 +156,23 @@ MALFORMED = [
     ("group member not a name", broken(["approver_groups", "ops"], ["olga", ""]), "approver group 'ops': member must be"),
     ("no groups", broken(["approver_groups"], {}), "approver_groups must be a non-empty mapping"),
     ("no stages", broken(["stages"], []), "stages must be a non-empty list"),
-    ("unknown stage field", broken(["stages", 1, "timeout"], 3600), "stages[1]: unknown field 'timeout' (known: description, group, name)"),
+    ("unknown stage field", broken(["stages", 1, "timeout"], 3600),
+     "stages[1]: unknown field 'timeout' (known: description, escalate_after, escalate_to, group, name)"),
     ("stage with undefined group", broken(["stages", 2, "group"], "operators"),
      "stages[2]: stage 'ops' names approver group 'operators', which is not defined (defined: gpu_owners, ops, security)"),
     ("stage twice", broken(["stages", 1, "name"], "security"), "stages[1]: stage 'security' is defined twice"),
+    ("escalation to an undefined group", broken(["stages", 2], {"name": "ops", "group": "ops", "escalate_to": "leads", "escalate_after": 60}),
+     "stages[2]: stage 'ops' escalates to approver group 'leads', which is not defined (defined: gpu_owners, ops, security)"),
+    ("escalation to its own group", broken(["stages", 2], {"name": "ops", "group": "ops", "escalate_to": "ops", "escalate_after": 60}),
+     "stages[2]: stage 'ops' escalates to its own group 'ops'; name another group"),
+    ("escalation without a time", broken(["stages", 2], {"name": "ops", "group": "ops", "escalate_to": "security"}),
+     "stages[2]: stage 'ops' escalates to 'security' but has no escalate_after (seconds)"),
+    ("escalation time without a group", broken(["stages", 2], {"name": "ops", "group": "ops", "escalate_after": 60}),
+     "stages[2]: stage 'ops' has escalate_after but no escalate_to group"),
+    ("negative escalation time", broken(["stages", 2], {"name": "ops", "group": "ops", "escalate_to": "security", "escalate_after": -1}),
+     "stage 'ops': escalate_after must be a number of seconds, 0 or more, not -1"),
+    ("escalation time as text", broken(["stages", 2], {"name": "ops", "group": "ops", "escalate_to": "security", "escalate_after": "1h"}),
+     "escalate_after must be a number of seconds, 0 or more, not '1h'"),
     ("unreachable stage", broken(["rules", 1, "stages"], ["ops"]), "stage 'gpu' cannot be reached: no rule that can match asks for it"),
     ("unknown rule field", broken(["rules", 0, "priority"], 1), "rules[0]: unknown field 'priority'"),
     ("rule without when", broken(["rules", 2, "when"], delete=True), "rules[2]: missing field 'when'"),
@@ -233,3 +247,47 @@ def test_bad_requests_are_refused(case, request_, message):
 def test_memory_is_given_in_both_units():
     assert normalize_request({"vcpus": 1, "memory_gb": 1.5}) == {"vcpus": 1, "memory_mb": 1536, "memory_gb": 1.5, "disk_gb": 0}
     assert normalize_request({"vcpus": 1, "memory_mb": 512, "memory_gb": 0.5, "flavor": None})["memory_mb"] == 512
+
+
+def test_default_rules_escalate_both_stages_to_the_cloud_leads_after_an_hour():
+    finance, admin = evaluate({"vcpus": 8, "memory_gb": 32}).chain
+    for stage in (finance, admin):
+        assert stage.to_dict()["escalation"] == {"group": "cloud_leads", "approvers": ["cloud-lead"], "after_seconds": 3600}
+
+
+def test_a_stage_without_escalation_has_none_in_its_chain_entry():
+    chain = evaluate({"vcpus": 3, "memory_gb": 1, "image": "rhel-9"}, custom_rules()).to_dict()["chain"]
+    assert [s["name"] for s in chain] == ["ops"] and "escalation" not in chain[0]
+
+
+def test_escalation_is_data_with_its_members_frozen_in_the_chain():
+    rules = custom_rules()
+    rules["stages"][2].update(escalate_to="security", escalate_after=90)
+    (ops,) = evaluate({"vcpus": 3, "memory_gb": 1, "image": "rhel-9"}, rules).chain
+    assert (ops.escalate_to, ops.escalation_approvers, ops.escalate_after) == ("security", ("sam",), 90)
+
+
+ESCALATION_OVERRIDES = [
+    # (case, group, after_seconds, expected escalation of the default chain's two stages)
+    ("nothing given: as the rules say", None, None, ("cloud_leads", ["cloud-lead"], 3600)),
+    ("another group and its members", "duty", None, ("duty", ["dora"], 3600)),
+    ("another time", None, 0, ("cloud_leads", ["cloud-lead"], 0)),
+    ("both", "duty", 120.5, ("duty", ["dora"], 120.5)),
+]
+
+
+@pytest.mark.parametrize("case,group,after,expected", ESCALATION_OVERRIDES, ids=[e[0] for e in ESCALATION_OVERRIDES])
+def test_with_escalation_sets_every_stage(case, group, after, expected):
+    rules = with_escalation(with_approvers(DEFAULT_RULES, {"duty": ["dora"]}), group, after)
+    for stage in evaluate({"vcpus": 8, "memory_gb": 32}, rules).to_dict()["chain"]:
+        esc = stage["escalation"]
+        assert (esc["group"], esc["approvers"], esc["after_seconds"]) == expected, case
+    assert DEFAULT_RULES["stages"][0]["escalate_after"] == 3600
+
+
+def test_with_escalation_time_leaves_stages_without_escalation_alone_and_a_group_needs_a_time():
+    rules = with_escalation(custom_rules(), after_seconds=60)
+    assert all("escalate_after" not in s for s in rules["stages"])
+    validate_rules(rules)
+    with pytest.raises(PlanError, match="stage 'security' escalates to 'ops' but has no escalate_after"):
+        validate_rules(with_escalation(custom_rules(), group="ops"))
