@@ -96,15 +96,20 @@ approval_required:
   type: bool
   sample: true
 chain:
-  description: The approval stages, in the order they are asked; empty when no approval is needed.
+  description:
+    - The approval stages, in the order they are asked; empty when no approval is needed.
+    - A stage whose rules name C(escalate_to) carries C(escalation) (group, approvers, after_seconds): who may
+      decide the stage once it has waited that long and been escalated.
   returned: always
   type: list
   elements: dict
   sample: [{"number": 1, "name": "finance", "group": "finance", "approvers": ["carol"],
-            "reasons": ["32 GB of memory or more and more than 4 vCPUs"], "rules": ["large_memory"]},
+            "reasons": ["32 GB of memory or more and more than 4 vCPUs"], "rules": ["large_memory"],
+            "escalation": {"group": "cloud_leads", "approvers": ["cloud-lead"], "after_seconds": 3600}},
            {"number": 2, "name": "cloud_admin", "group": "cloud_admins", "approvers": ["alice", "bob"],
             "reasons": ["32 GB of memory or more and more than 4 vCPUs", "4 vCPUs or more"],
-            "rules": ["large_memory", "many_vcpus"]}]
+            "rules": ["large_memory", "many_vcpus"],
+            "escalation": {"group": "cloud_leads", "approvers": ["cloud-lead"], "after_seconds": 3600}}]
 matched_rules:
   description: The names of the rules the request matched, in rule set order.
   returned: always
