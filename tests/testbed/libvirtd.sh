@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Test harness: a local libvirtd with the QEMU driver (domains of type 'qemu', i.e. TCG).
-#   libvirtd.sh up      start virtlogd, virtlockd and libvirtd (systemd units where systemd is PID 1,
+#   libvirtd.sh up      start virtlogd, virtlockd and libvirtd unless a libvirtd already answers (systemd units where systemd is PID 1,
 #                       otherwise the daemons directly, with pid files under $HC_LIBVIRT_RUN)
 #   libvirtd.sh down    stop what "up" started
 #   libvirtd.sh status  exit 0 when qemu:///system answers
@@ -19,6 +19,8 @@ up() {
     for d in "${daemons[@]}"; do
       systemctl is-active -q "$d" || { systemctl start "$d"; changed=1; }
     done
+  elif answers; then
+    return 0  # another libvirtd (not ours) already serves qemu:///system: use it, start nothing
   else
     mkdir -p "$run"
     for d in "${daemons[@]}"; do
