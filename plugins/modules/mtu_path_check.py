@@ -18,7 +18,9 @@ description:
     that answers "fragmentation needed" (by address, with its hop number from C(tracepath -n)), this
     host's own route or interface, or, when frames vanish without an answer as they do at a switch
     port or bridge, the L2 segment between the last router that passes full-size frames and the next.
-  - Works from inside a network namespace with O(namespace). Never changes anything.
+  - Works from inside a network namespace with O(namespace), or inside a libvirt guest with O(guest);
+    there the same probes run through the QEMU guest agent (C(guest-exec) and C(guest-exec-status)),
+    so the path is measured from the guest's own interface. Never changes anything.
   - Fails only when O(fail_on_mismatch=true), with every bottleneck named in the message.
 author:
   - hypercloud.builder contributors (@hypercloud)
@@ -34,9 +36,24 @@ options:
     description: Fail when any peer's path carries less than O(expected_mtu), naming the bottleneck.
     type: bool
     default: false
-  label:
-    description: How this host is named in the result table. Defaults to O(namespace), or the host name.
+  guest:
+    description:
+      - A libvirt domain to run the checks from, through its QEMU guest agent. The guest needs
+        qemu-guest-agent running with C(guest-exec) allowed, the agent's virtio-serial channel
+        C(org.qemu.guest_agent.0), and iputils C(ping) and C(tracepath) in its PATH.
+      - The module itself runs on the libvirt host (needs libvirt-python there).
     type: str
+  guest_timeout:
+    description: Seconds one command may run in O(guest) before the module gives up.
+    type: float
+    default: 60
+  label:
+    description: How this host is named in the result table. Defaults to O(namespace), O(guest), or the host name.
+    type: str
+  libvirt_uri:
+    description: The libvirt connection O(guest) is found on.
+    type: str
+    default: qemu:///system
   max_hops:
     description: The most hops C(tracepath) follows when looking for the bottleneck.
     type: int
@@ -58,10 +75,10 @@ options:
     type: float
     default: 1.0
 notes:
-  - Checking from inside a libvirt guest through the QEMU guest agent is not implemented. Run the
-    module on the guest itself.
+  - Without the guest agent, run the module on the guest itself.
 requirements:
-  - iputils C(ping) and C(tracepath); C(ip) for O(namespace).
+  - iputils C(ping) and C(tracepath) (in the guest with O(guest)); C(ip) for O(namespace).
+  - libvirt-python (C(libvirt_qemu)) for O(guest).
 """
 
 EXAMPLES = r"""
@@ -77,6 +94,12 @@ EXAMPLES = r"""
     peers: [10.251.0.2]
     expected_mtu: 8950
   register: overlay
+
+- name: From inside a libvirt guest on the MTU 9000 network, through its guest agent
+  hypercloud.builder.mtu_path_check:
+    guest: web1
+    peers: [10.252.0.1]
+    expected_mtu: 9000
 """
 
 RETURN = r"""
@@ -112,6 +135,7 @@ table:
 import socket
 from dataclasses import asdict
 
+from ansible_collections.hypercloud.builder.plugins.module_utils._adapters import guest_agent
 from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.iputils import Iputils
 from ansible_collections.hypercloud.builder.plugins.module_utils._base import HypercloudModule
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc import mtu_path
@@ -123,26 +147,28 @@ class MtuPathCheck(HypercloudModule):
     argument_spec = dict(
         expected_mtu=dict(type="int", required=True),
         fail_on_mismatch=dict(type="bool", default=False),
+        guest=dict(type="str"),
+        guest_timeout=dict(type="float", default=60.0),
         label=dict(type="str"),
+        libvirt_uri=dict(type="str", default="qemu:///system"),
         max_hops=dict(type="int", default=8),
         max_probes=dict(type="int", default=12),
         namespace=dict(type="str"),
         peers=dict(type="list", elements="str", required=True),
         timeout=dict(type="float", default=1.0),
     )
+    module_kwargs = dict(mutually_exclusive=[("guest", "namespace")])
 
     def run(self):
         expected = self.params["expected_mtu"]
-        if self.params["max_hops"] < 1 or self.params["timeout"] <= 0:
-            raise PlanError("max_hops must be at least 1 and timeout above 0")
+        if self.params["max_hops"] < 1 or self.params["timeout"] <= 0 or self.params["guest_timeout"] <= 0:
+            raise PlanError("max_hops must be at least 1, and timeout and guest_timeout above 0")
         for peer in self.params["peers"]:
             if expected < mtu_path.FLOOR[mtu_path.family(peer)]:
                 raise PlanError("expected_mtu %d is below the IPv%d minimum %d (peer %s)"
                                 % (expected, mtu_path.family(peer), mtu_path.FLOOR[mtu_path.family(peer)], peer))
-        bin_path = self.module.get_bin_path
-        tools = Iputils(self.module.run_command, bin_path("ping", required=True), bin_path("tracepath"),
-                        bin_path("ip"), namespace=self.params["namespace"], timeout=self.params["timeout"])
-        label = self.params["label"] or self.params["namespace"] or socket.gethostname()
+        tools = self.tools()
+        label = self.params["label"] or self.params["namespace"] or self.params["guest"] or socket.gethostname()
         rows = [self.check(tools, label, peer, expected) for peer in self.params["peers"]]
         mismatches = ["%s -> %s: largest MTU %s, expected %d: %s"
                       % (label, row["peer"], row["largest_mtu"], expected, row["bottleneck"]["description"])
@@ -152,6 +178,18 @@ class MtuPathCheck(HypercloudModule):
         if mismatches and self.params["fail_on_mismatch"]:
             self.module.fail_json(msg="path MTU check failed: " + "; ".join(mismatches), **result)
         return result
+
+    def tools(self):
+        """ping and tracepath here (or in a namespace), or in the guest through its agent."""
+        p = self.params
+        if p["guest"]:
+            self.require("libvirt-python", guest_agent.GUEST_AGENT_IMPORT_ERROR)
+            send = guest_agent.libvirt_transport(p["libvirt_uri"], p["guest"], int(p["guest_timeout"]) + 5)
+            agent = guest_agent.GuestAgent(p["guest"], send, timeout=p["guest_timeout"])
+            return Iputils(agent.run, "ping", "tracepath", None, timeout=p["timeout"])
+        bin_path = self.module.get_bin_path
+        return Iputils(self.module.run_command, bin_path("ping", required=True), bin_path("tracepath"),
+                       bin_path("ip"), namespace=p["namespace"], timeout=p["timeout"])
 
     def check(self, tools, label, peer, expected):
         version = mtu_path.family(peer)

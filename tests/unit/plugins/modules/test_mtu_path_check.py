@@ -9,6 +9,7 @@ The output shapes are those of iputils 20221126 (Debian 12) seen in the integrat
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
@@ -111,3 +112,48 @@ def test_unreachable_peer(fake, capsys):
 def test_bad_input(fake, capsys, args, message):
     rc, result = run_module(args, capsys)
     assert rc == 1 and message in result["msg"] and "exception" not in result
+
+
+class FakeGuest:
+    """A guest agent (guest-exec / guest-exec-status, shaped as qemu-ga answers) in front of FakePath."""
+
+    def __init__(self, path):
+        self.path = path
+        self.results = {}
+        self.opened = []
+
+    def transport(self, uri, name, timeout):
+        self.opened.append((uri, name, timeout))
+        return self.send
+
+    def send(self, payload):
+        request = json.loads(payload)
+        if request["execute"] == "guest-exec":
+            args = request["arguments"]
+            pid = len(self.results) + 1
+            self.results[pid] = self.path(["/bin/" + args["path"]] + args["arg"])
+            return {"return": {"pid": pid}}
+        rc, out, err = self.results[request["arguments"]["pid"]]
+        return {"return": {"exited": True, "exitcode": rc, "out-data": base64.b64encode(out.encode()).decode(),
+                           "out-truncated": False}}
+
+
+def test_guest_runs_the_same_search_through_the_agent(fake, capsys, monkeypatch):
+    guest = FakeGuest(fake)
+    monkeypatch.setattr(mtu_path_check.guest_agent, "libvirt_transport", guest.transport)
+    monkeypatch.setattr(mtu_path_check.guest_agent, "GUEST_AGENT_IMPORT_ERROR", None)
+    rc, result = run_module({"peers": ["10.0.0.2", "10.0.0.3"], "expected_mtu": 9000, "guest": "vm1"}, capsys)
+    assert rc == 0 and result["changed"] is False
+    assert guest.opened == [("qemu:///system", "vm1", 65)]
+    healthy, short = result["peers"]
+    assert healthy["matches"] and healthy["probes"] == 1 and healthy["source"] == "vm1"
+    assert short["largest_mtu"] == 1500 and short["exact"] and short["bottleneck"]["kind"] == "l2"
+    # every command ran in the guest by name (the agent searches the guest's PATH), none on this host
+    assert {call[0] for call in fake.calls} == {"/bin/ping", "/bin/tracepath"}
+    assert len(guest.results) == len(fake.calls)
+
+
+def test_guest_and_namespace_exclude_each_other(fake, capsys):
+    rc, result = run_module({"peers": ["10.0.0.2"], "expected_mtu": 9000, "guest": "vm1", "namespace": "ns1"},
+                            capsys)
+    assert rc == 1 and "mutually exclusive: guest|namespace" in result["msg"] and fake.calls == []
