@@ -253,13 +253,7 @@ settings:
 """
 
 from ansible_collections.hypercloud.builder.plugins.module_utils._base import HypercloudModule
-from ansible_collections.hypercloud.builder.plugins.module_utils._calc.capacity import (
-    host_from_dict,
-    nova_from_dict,
-    plan_capacity,
-    policy_from_dict,
-    vm_from_dict,
-)
+from ansible_collections.hypercloud.builder.plugins.module_utils._calc.capacity import plan_cluster
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors import PlanError
 
 
@@ -326,11 +320,11 @@ class CapacityPlan(HypercloudModule):
 
     def run(self):
         hosts, vms, policy = self.cluster()
-        plan = plan_capacity(
-            [host_from_dict(h) for h in hosts],
-            [vm_from_dict(v) for v in vms],
-            policy_from_dict(policy),
-            nova_from_dict(self.params["nova"] or {}),
+        plan = plan_cluster(
+            hosts,
+            vms,
+            policy,
+            self.params["nova"] or {},
             mode=self.params["mode"],
             method=self.params["method"],
             headroom_percent=self.params["headroom_percent"],

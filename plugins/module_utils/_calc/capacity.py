@@ -4,8 +4,14 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """What vSphere HA admission control lets start, what Nova promises, and the Nova settings that agree.
 
-Pure: the caller reads the cluster (pyvmomi) or takes it from the operator. All arithmetic is exact
-(integer MHz and MB, ``fractions.Fraction``), so a worked example comes out to the digit.
+Pure: the caller reads the cluster (pyvmomi) or takes it from the operator. All arithmetic is exact:
+integer MHz and MB, and every non-integral quantity (a share, a target) kept as an integer numerator
+and denominator, rounded once, at the end (ratios down to RATIO_PLACES decimals, reservations up).
+So a worked example comes out to the digit. The inputs' percentages and ratios are read as exact
+decimals (``fractions.Fraction``: 0.1 is 1/10), once per cluster.
+
+Speed: a cluster's hosts are read once into columns with the sums every view needs, so the work per
+cluster is a few passes over its hosts (and VMs, for the slot policy) in the interpreter's builtins.
 
 Rules it follows (docs/capacity-planning.md, domain reference 2.2 and 2.3):
 * only connected hosts out of maintenance count, for HA and for the vmwareapi driver alike;
@@ -23,7 +29,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from heapq import nsmallest
+from itertools import chain, compress, repeat
+from operator import floordiv, itemgetter, mul, neg
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors import PlanError
 
@@ -33,6 +42,10 @@ MODES = ("full", "overcommit")
 METHODS = ("ratio", "reserved")
 VCPU_UNITS = ("cores", "threads")
 RATIO_PLACES = 4
+_SCALE = 10 ** RATIO_PLACES
+
+Number = Union[int, float]
+Rational = Tuple[int, int]  # (numerator, denominator > 0), not necessarily reduced
 
 
 @dataclass(frozen=True)
@@ -139,6 +152,25 @@ class Plan:
 # ---------------------------------------------------------------------------------------------
 # Input: plain dicts (module options, or what vsphere_ha_capacity_info returns) to value objects.
 
+_PARSED: Dict[Tuple[type, Any], Fraction] = {}  # the same few inputs (25.0, 1.5, ...) recur across clusters
+
+
+def _fraction(value: Any) -> Fraction:
+    """``value`` as an exact number; a float or a string by its decimal text (0.1 is 1/10)."""
+    kind = type(value)
+    if kind is Fraction:
+        return value
+    if kind is not int and kind is not float and kind is not str:
+        return Fraction(str(value).strip())
+    number = _PARSED.get((kind, value))
+    if number is None:
+        number = Fraction(str(value).strip())
+        if len(_PARSED) >= 4096:
+            _PARSED.clear()
+        _PARSED[kind, value] = number
+    return number
+
+
 def _number(data: Mapping[str, Any], key: str, what: str, default: Any = None, positive: bool = False) -> Fraction:
     value = data.get(key)
     if value is None:
@@ -148,22 +180,35 @@ def _number(data: Mapping[str, Any], key: str, what: str, default: Any = None, p
     if isinstance(value, bool):
         raise PlanError("%s: %s must be a number, not %r" % (what, key, value))
     try:
-        number = Fraction(str(value).strip())
+        number = _fraction(value)
     except (ValueError, ZeroDivisionError):
         raise PlanError("%s: %s must be a number, not %r" % (what, key, value)) from None
-    if number < 0 or (positive and number == 0):
+    numerator = number.numerator
+    if numerator < 0 or (positive and not numerator):
         raise PlanError("%s: %s must be %s, not %s" % (what, key, "above 0" if positive else "0 or more", value))
     return number
 
 
 def _int(data: Mapping[str, Any], key: str, what: str, default: Any = None, positive: bool = False) -> int:
+    value = data.get(key)
+    if isinstance(value, int) and not isinstance(value, bool) and (value > 0 or (value == 0 and not positive)):
+        return value
+    if value is None and isinstance(default, int):  # the defaults are all valid
+        return default
     number = _number(data, key, what, default, positive)
     if number.denominator != 1:
         raise PlanError("%s: %s must be a whole number, not %s" % (what, key, data.get(key)))
     return int(number)
 
 
+def _mapping(data: Any, what: str) -> Mapping[str, Any]:
+    if not isinstance(data, (dict, Mapping)):
+        raise PlanError("every %s must be a dict, not %r" % (what, data))
+    return data
+
+
 def host_from_dict(data: Mapping[str, Any]) -> Host:
+    data = _mapping(data, "host")
     name = str(data.get("name") or "")
     if not name:
         raise PlanError("every host needs a name")
@@ -183,6 +228,7 @@ def host_from_dict(data: Mapping[str, Any]) -> Host:
 
 
 def vm_from_dict(data: Mapping[str, Any]) -> Vm:
+    data = _mapping(data, "VM")
     what = "VM %s" % (data.get("name") or "?")
     return Vm(
         name=str(data.get("name") or ""),
@@ -194,6 +240,7 @@ def vm_from_dict(data: Mapping[str, Any]) -> Vm:
 
 
 def policy_from_dict(data: Mapping[str, Any]) -> Policy:
+    data = _mapping(data, "policy")
     kind = data.get("type")
     if kind not in POLICIES:
         raise PlanError("admission-control policy type must be one of %s, not %r" % (", ".join(POLICIES), kind))
@@ -201,13 +248,14 @@ def policy_from_dict(data: Mapping[str, Any]) -> Policy:
     cpu = _number(data, "cpu_percent", what, default=0 if kind != "percentage" else None)
     memory = _number(data, "memory_percent", what, default=0 if kind != "percentage" else None)
     for key, value in (("cpu_percent", cpu), ("memory_percent", memory)):
-        if value > 100:
+        numerator, denominator = value.as_integer_ratio()
+        if numerator > 100 * denominator:
             raise PlanError("%s: %s must be between 0 and 100, not %s" % (what, key, data.get(key)))
     return Policy(
         type=kind,
         cpu_percent=cpu,
         memory_percent=memory,
-        failover_hosts=tuple(str(h) for h in data.get("failover_hosts") or ()),
+        failover_hosts=tuple(map(str, data.get("failover_hosts") or ())),
         failover_level=_int(data, "failover_level", what, default=1),
         slot_cpu_mhz=_int(data, "slot_cpu_mhz", what, default=0),
         slot_memory_mb=_int(data, "slot_memory_mb", what, default=0),
@@ -216,6 +264,7 @@ def policy_from_dict(data: Mapping[str, Any]) -> Policy:
 
 
 def nova_from_dict(data: Mapping[str, Any]) -> NovaView:
+    data = _mapping(data, "nova view")
     unit = data.get("vcpu_unit") or "threads"
     if unit not in VCPU_UNITS:
         raise PlanError("nova: vcpu_unit must be cores or threads, not %r" % unit)
@@ -229,158 +278,367 @@ def nova_from_dict(data: Mapping[str, Any]) -> NovaView:
 
 
 # ---------------------------------------------------------------------------------------------
+# A cluster's hosts and VMs as columns, read once.
+
+def _either(given: Sequence[Any], fallback: Sequence[int]) -> Sequence[int]:
+    """Per host, the given value or else the fallback (threads -> cores, capacity -> raw hardware)."""
+    if all(given):
+        return given
+    if not any(given):
+        return fallback
+    return [g or f for g, f in zip(given, fallback)]
+
+
+class _Hosts:
+    """A cluster's hosts as columns, with the sums both views need over the counted ones.
+
+    Columns hold every host; the few hosts that do not count (``skip``, their indexes) are subtracted
+    from the sums, and the per-host columns of the counted hosts (slot and failover-host policies
+    only) are built on demand.
+    """
+
+    __slots__ = ("all_names", "ignored", "count", "cores", "threads", "raw_cpu", "raw_mem", "ha_cpu_total",
+                 "ha_mem_total", "_skip", "_cores", "_mhz", "_memory", "_threads", "_cpu_cap", "_mem_cap", "_thread_mhz")
+
+    def __init__(self, names: Sequence[str], skip: Sequence[int], cores: Sequence[int], mhz: Sequence[int],
+                 memory: Sequence[int], threads: Sequence[Any], cpu_cap: Sequence[Any], mem_cap: Sequence[Any]) -> None:
+        """``threads``, ``cpu_cap`` and ``mem_cap`` per host: 0 or None falls back to cores / raw hardware."""
+        self.all_names, self._skip, self._cores, self._mhz, self._memory = names, skip, cores, mhz, memory
+        self._cpu_cap, self._mem_cap = cpu_cap, mem_cap
+        threads = self._threads = _either(threads, cores)
+        self.count = len(names) - len(skip)
+        self.cores, self.threads = sum(cores), sum(threads)
+        self.raw_cpu, self.raw_mem = sum(map(mul, cores, mhz)), sum(memory)
+        if skip:
+            self.ignored = sorted(names[i] for i in skip)
+            self.cores -= sum(cores[i] for i in skip)
+            self.threads -= sum(threads[i] for i in skip)
+            self.raw_cpu -= sum(cores[i] * mhz[i] for i in skip)
+            self.raw_mem -= sum(memory[i] for i in skip)
+        else:
+            self.ignored = []
+        self.ha_cpu_total = self.raw_cpu if not any(cpu_cap) else sum(self._counted(self._ha_cpu())[0])
+        self.ha_mem_total = self.raw_mem if not any(mem_cap) else sum(self._counted(self._ha_mem())[0])
+        self._thread_mhz = self.raw_cpu if threads is cores else -1
+
+    def vcpus(self, unit: str) -> Tuple[int, int]:
+        """Nova's VCPU total in ``unit`` and their MHz (a vCPU at its host's core MHz)."""
+        if unit != "threads":
+            return self.cores, self.raw_cpu
+        if self._thread_mhz < 0:
+            threads, mhz = self._threads, self._mhz
+            self._thread_mhz = sum(map(mul, threads, mhz)) - sum(threads[i] * mhz[i] for i in self._skip)
+        return self.threads, self._thread_mhz
+
+    def _ha_cpu(self) -> Sequence[int]:
+        return _either(self._cpu_cap, list(map(mul, self._cores, self._mhz)))
+
+    def _ha_mem(self) -> Sequence[int]:
+        return _either(self._mem_cap, self._memory)
+
+    def _counted(self, *columns: Sequence[Any]) -> List[Sequence[Any]]:
+        """``columns`` restricted to the counted hosts."""
+        if not self._skip:
+            return list(columns)
+        keep = [True] * len(self.all_names)
+        for i in self._skip:
+            keep[i] = False
+        return [list(compress(column, keep)) for column in columns]
+
+    def columns(self) -> List[Sequence[Any]]:
+        """Names, HA CPU MHz and HA memory MB of the counted hosts."""
+        return self._counted(self.all_names, self._ha_cpu(), self._ha_mem())
+
+
+def _hosts_of(hosts: Sequence[Host]) -> _Hosts:
+    return _Hosts([h.name for h in hosts], [i for i, h in enumerate(hosts) if not h.counted], [h.cores for h in hosts],
+                  [h.cpu_mhz for h in hosts], [h.memory_mb for h in hosts], [h.threads for h in hosts],
+                  [h.cpu_capacity_mhz for h in hosts], [h.memory_capacity_mb for h in hosts])
+
+
+_HOST_KEYS = ("name", "cores", "cpu_mhz", "memory_mb", "threads", "cpu_capacity_mhz", "memory_capacity_mb",
+              "connection_state", "maintenance")
+_VM_KEYS = ("cpu_reservation_mhz", "memory_reservation_mb", "memory_overhead_mb", "power_state")
+_INT_NONE = {int, type(None)}
+_STR = {str}
+
+
+def _rows(items: Sequence[Any], keys: Tuple[str, ...]) -> Optional[List[Tuple[Any, ...]]]:
+    """The values of ``keys`` in each dict (None when absent); None when an item is not a dict."""
+    try:
+        return list(map(itemgetter(*keys), items))
+    except (KeyError, TypeError):
+        pass
+    try:
+        return [tuple(map(item.get, keys)) for item in items]
+    except AttributeError:
+        return None
+
+
+def _hosts_from_dicts(hosts: Sequence[Mapping[str, Any]]) -> _Hosts:
+    """Like ``[host_from_dict(h) for h in hosts]`` (same checks, same messages), without an object per host."""
+    rows = _rows(hosts, _HOST_KEYS) if hosts else None
+    if rows:
+        names, cores, mhz, memory, threads, cpu_cap, mem_cap, states, maintenance = zip(*rows)
+        count = len(names)
+        required = cores + mhz + memory
+        # Optional columns nobody set (all None) need no look; the others join the check.
+        numbers = required + tuple(chain.from_iterable(c for c in (threads, cpu_cap, mem_cap) if c.count(None) != count))
+        # ints (None for the optional ones), the required ones above 0, none below 0, names non-empty strings
+        if (set(map(type, numbers)) <= _INT_NONE and all(required) and min(filter(None, numbers)) > 0
+                and set(map(type, names)) == _STR and all(names)):
+            if states.count("connected") == count or not any(s != "connected" and s for s in states):
+                skip = list(compress(range(count), maintenance))
+            else:
+                skip = [i for i, (s, m) in enumerate(zip(states, maintenance)) if m or str(s or "connected") != "connected"]
+            return _Hosts(names, skip, cores, mhz, memory, threads, cpu_cap, mem_cap)
+    # Anything unusual (strings, floats, a bad value): the per-host reader, which names the host at fault.
+    return _hosts_of([host_from_dict(h) for h in hosts])
+
+
+def _vms_of(vms: Sequence[Vm]) -> Tuple[List[int], List[int]]:
+    """(CPU reservation, memory reservation + overhead) of the powered-on VMs, as two columns."""
+    running = [vm for vm in vms if vm.powered_on]
+    return ([vm.cpu_reservation_mhz for vm in running],
+            [vm.memory_reservation_mb + vm.memory_overhead_mb for vm in running])
+
+
+def _vms_from_dicts(vms: Sequence[Mapping[str, Any]]) -> Tuple[List[int], List[int]]:
+    """Like ``_vms_of([vm_from_dict(v) for v in vms])`` (same checks, same messages)."""
+    if not vms:
+        return [], []
+    rows = _rows(vms, _VM_KEYS)
+    if rows:
+        cpu, memory, overhead, states = zip(*rows)
+        values = cpu + memory + overhead
+        if set(map(type, values)) <= _INT_NONE and min(filter(None, values), default=0) >= 0:
+            if states.count("poweredOn") != len(states) and any(s != "poweredOn" and s for s in states):
+                on = [str(s or "poweredOn") == "poweredOn" for s in states]
+                cpu, memory, overhead = compress(cpu, on), compress(memory, on), compress(overhead, on)
+            return [c or 0 for c in cpu], [(m or 0) + (o or 0) for m, o in zip(memory, overhead)]
+    return _vms_of([vm_from_dict(v) for v in vms])
+
+
+# ---------------------------------------------------------------------------------------------
 # HA side.
 
-def slot_size(vms: Sequence[Vm], policy: Policy) -> Tuple[int, int]:
-    """vSphere's slot: (CPU MHz, memory MB), fixed or from the largest powered-on reservations."""
+def _slot_size(vm_cpu: Sequence[int], vm_mem: Sequence[int], policy: Policy) -> Tuple[int, int]:
     if policy.slot_cpu_mhz or policy.slot_memory_mb:
         if not (policy.slot_cpu_mhz > 0 and policy.slot_memory_mb > 0):
             raise PlanError("a fixed slot needs both slot_cpu_mhz and slot_memory_mb above 0")
         return policy.slot_cpu_mhz, policy.slot_memory_mb
-    running = [vm for vm in vms if vm.powered_on]
-    cpu = max([policy.vm_cpu_min_mhz] + [vm.cpu_reservation_mhz for vm in running])
-    memory = max([0] + [vm.memory_reservation_mb + vm.memory_overhead_mb for vm in running])
-    return cpu, memory
+    cpu = max([policy.vm_cpu_min_mhz, *vm_cpu])
+    if cpu < 1:
+        raise PlanError("slots policy: the slot has no CPU (no powered-on VM reserves CPU and vm_cpu_min_mhz is 0)")
+    return cpu, max(vm_mem, default=0)
 
 
-def _slots_of(host: Host, cpu: int, memory: int) -> int:
-    by_cpu = host.ha_cpu_mhz // cpu
-    return min(by_cpu, host.ha_memory_mb // memory) if memory else by_cpu
+def slot_size(vms: Sequence[Vm], policy: Policy) -> Tuple[int, int]:
+    """vSphere's slot: (CPU MHz, memory MB), fixed or from the largest powered-on reservations."""
+    return _slot_size(*_vms_of(vms), policy)
 
 
-def _vm_slots(vm: Vm, cpu: int, memory: int) -> int:
-    """A VM above a fixed slot takes several slots."""
-    need = -(-max(vm.cpu_reservation_mhz, 1) // cpu)
-    if memory:
-        need = max(need, -(-(vm.memory_reservation_mb + vm.memory_overhead_mb) // memory))
-    return max(need, 1)
-
-
-def ha_capacity(hosts: Sequence[Host], vms: Sequence[Vm], policy: Policy) -> HaCapacity:
-    """The capacity HA admission control lets powered-on VMs reserve, for ``policy``."""
-    names = [h.name for h in hosts]
+def _ha(hosts: _Hosts, vm_cpu: Sequence[int], vm_mem: Sequence[int], policy: Policy) -> Tuple[Rational, Rational, Dict[str, Any]]:
+    """(usable CPU MHz, usable memory MB, slot details) that HA admission control admits under ``policy``."""
+    names = hosts.all_names
     if len(set(names)) != len(names):
         raise PlanError("host names must be unique")
-    good = [h for h in hosts if h.counted]
-    ignored = tuple(sorted(h.name for h in hosts if not h.counted))
-    if not good:
+    if not hosts.count:
         raise PlanError("no connected host out of maintenance mode: HA has no capacity to plan with")
-    total_cpu = sum(h.ha_cpu_mhz for h in good)
-    total_mem = sum(h.ha_memory_mb for h in good)
-    slots: Dict[str, Any] = {}
-
-    if policy.type == "disabled":
-        usable_cpu, usable_mem = Fraction(total_cpu), Fraction(total_mem)
-    elif policy.type == "percentage":
-        usable_cpu = total_cpu * (1 - policy.cpu_percent / 100)
-        usable_mem = total_mem * (1 - policy.memory_percent / 100)
-    elif policy.type == "failover_hosts":
+    kind = policy.type
+    if kind == "disabled":
+        return (hosts.ha_cpu_total, 1), (hosts.ha_mem_total, 1), {}
+    if kind == "percentage":
+        (cpu_n, cpu_d), (mem_n, mem_d) = policy.cpu_percent.as_integer_ratio(), policy.memory_percent.as_integer_ratio()
+        return ((hosts.ha_cpu_total * (100 * cpu_d - cpu_n), 100 * cpu_d),
+                (hosts.ha_mem_total * (100 * mem_d - mem_n), 100 * mem_d), {})
+    if kind == "failover_hosts":
         if not policy.failover_hosts:
             raise PlanError("failover_hosts policy: name at least one dedicated failover host")
-        unknown = sorted(set(policy.failover_hosts) - set(names))
+        spare = set(policy.failover_hosts)
+        unknown = sorted(spare - set(names))
         if unknown:
             raise PlanError("failover_hosts policy: unknown host(s) %s" % ", ".join(unknown))
-        spare = [h for h in good if h.name in policy.failover_hosts]
-        if len(spare) >= len(good):
+        counted_names, ha_cpu, ha_mem = hosts.columns()
+        picked = [name in spare for name in counted_names]
+        if sum(picked) >= hosts.count:
             raise PlanError("failover_hosts policy: all %d counted hosts are failover hosts, none is left for VMs"
-                            % len(good))
-        usable_cpu = Fraction(total_cpu - sum(h.ha_cpu_mhz for h in spare))
-        usable_mem = Fraction(total_mem - sum(h.ha_memory_mb for h in spare))
+                            % hosts.count)
+        return ((hosts.ha_cpu_total - sum(compress(ha_cpu, picked)), 1),
+                (hosts.ha_mem_total - sum(compress(ha_mem, picked)), 1), {})
+
+    level = policy.failover_level
+    if level < 1:
+        raise PlanError("slots policy: failover_level must be 1 or more, not %d" % level)
+    if level >= hosts.count:
+        raise PlanError("slots policy: cannot tolerate %d host failure(s) with %d connected host(s) out of "
+                        "maintenance; failover_level must be below the number of hosts" % (level, hosts.count))
+    cpu, memory = _slot_size(vm_cpu, vm_mem, policy)
+    counted_names, ha_cpu, ha_mem = hosts.columns()
+    if memory:
+        per_host = [c if c < m else m for c, m in zip(map(floordiv, ha_cpu, repeat(cpu)), map(floordiv, ha_mem, repeat(memory)))]
     else:
-        level = policy.failover_level
-        if level < 1:
-            raise PlanError("slots policy: failover_level must be 1 or more, not %d" % level)
-        if level >= len(good):
-            raise PlanError("slots policy: cannot tolerate %d host failure(s) with %d connected host(s) out of "
-                            "maintenance; failover_level must be below the number of hosts" % (level, len(good)))
-        cpu, memory = slot_size(vms, policy)
-        per_host = sorted(((_slots_of(h, cpu, memory), h.name) for h in good), key=lambda s: (-s[0], s[1]))
-        removed, kept = per_host[:level], per_host[level:]
-        remaining = sum(n for n, _name in kept)
-        used = sum(_vm_slots(vm, cpu, memory) for vm in vms if vm.powered_on)
-        tolerated, left = 0, sum(n for n, _name in per_host)
-        for n, _name in per_host[:-1]:
+        per_host = list(map(floordiv, ha_cpu, repeat(cpu)))
+    if not (policy.slot_cpu_mhz or policy.slot_memory_mb):
+        used = len(vm_cpu)  # the slot is the largest reservation: every VM fits in one
+    else:
+        # A VM above a fixed slot takes several slots (ceiling divisions); an unreserved VM one slot.
+        used = sum([max(-(-(c or 1) // cpu), -(-m // memory)) for c, m in zip(vm_cpu, vm_mem)])
+    total = sum(per_host)
+    # HA removes the ``level`` hosts with the most slots (ties: by name).
+    removed = nsmallest(level, zip(map(neg, per_host), counted_names, ha_mem))
+    remaining = total + sum(n for n, _name, _mem in removed)
+    # Current failover level: hosts removed, most slots first, while the powered-on VMs keep a slot
+    # (at most all hosts but one: when the smallest host alone holds them, no need to walk the hosts).
+    tolerated = hosts.count - 1
+    if min(per_host) < used:
+        tolerated, left = 0, total
+        for n in sorted(per_host, reverse=True)[:-1]:
             if left - n < used:
                 break
             left -= n
             tolerated += 1
-        usable_cpu = Fraction(remaining * cpu)
-        kept_mem = sum(h.ha_memory_mb for h in good if h.name in {name for _n, name in kept})
-        usable_mem = Fraction(remaining * memory if memory else kept_mem)
-        slots = dict(cpu_mhz=cpu, memory_mb=memory, per_host={name: n for n, name in per_host},
-                     removed_hosts=[name for _n, name in removed], total=sum(n for n, _name in per_host),
-                     usable=remaining, used=used, unreserved=max(remaining - used, 0),
-                     current_failover_level=tolerated)
+    usable_mem = remaining * memory if memory else hosts.ha_mem_total - sum(m for _n, _name, m in removed)
+    slots = dict(cpu_mhz=cpu, memory_mb=memory, per_host=dict(zip(counted_names, per_host)),
+                 removed_hosts=[name for _n, name, _mem in removed], total=total, usable=remaining, used=used,
+                 unreserved=max(remaining - used, 0), current_failover_level=tolerated)
+    return (remaining * cpu, 1), (usable_mem, 1), slots
 
-    raw_cpu = sum(h.raw_cpu_mhz for h in good)
-    raw_mem = sum(h.memory_mb for h in good)
-    return HaCapacity(policy=policy.type, hosts=len(good), cores=sum(h.cores for h in good),
-                      threads=sum(h.vcpus("threads") for h in good), cpu_mhz=raw_cpu, memory_mb=raw_mem,
-                      usable_cpu_mhz=usable_cpu, usable_memory_mb=usable_mem, ignored_hosts=ignored, slots=slots)
+
+def ha_capacity(hosts: Sequence[Host], vms: Sequence[Vm], policy: Policy) -> HaCapacity:
+    """The capacity HA admission control lets powered-on VMs reserve, for ``policy``."""
+    columns = _hosts_of(hosts)
+    (cpu_n, cpu_d), (mem_n, mem_d), slots = _ha(columns, *_vms_of(vms), policy)
+    return HaCapacity(policy=policy.type, hosts=columns.count, cores=columns.cores, threads=columns.threads,
+                      cpu_mhz=columns.raw_cpu, memory_mb=columns.raw_mem, usable_cpu_mhz=Fraction(cpu_n, cpu_d),
+                      usable_memory_mb=Fraction(mem_n, mem_d), ignored_hosts=tuple(columns.ignored), slots=slots)
 
 
 # ---------------------------------------------------------------------------------------------
-# Nova side and the plan.
+# Nova side and the plan. Exact values are (numerator, denominator) pairs; _q is the one rounding.
 
-def _num(value: Fraction) -> Any:
-    """An exact value as int when whole, else float (for JSON)."""
-    return int(value) if value.denominator == 1 else float(value)
+def _q(numerator: int, denominator: int) -> Number:
+    """numerator / denominator as int when whole, else the nearest float (for JSON)."""
+    whole, rest = divmod(numerator, denominator)
+    return numerator / denominator if rest else whole
 
 
-def _ratio(value: Fraction) -> float:
-    """A ratio rounded down to RATIO_PLACES decimals: never promise more than planned."""
-    scale = 10 ** RATIO_PLACES
-    return float(Fraction((value * scale).numerator // (value * scale).denominator, scale))
+def _summary(policy: str, count: int, ignored: Sequence[str], cores: int, threads: int, raw_cpu: int, raw_mem: int,
+             cpu: Rational, mem: Rational, slots: Dict[str, Any]) -> Dict[str, Any]:
+    out = dict(policy=policy, hosts=count, ignored_hosts=list(ignored), cores=cores, threads=threads,
+               physical_cpu_mhz=raw_cpu, physical_memory_mb=raw_mem, cpu_mhz=_q(*cpu), cpu_ghz=_q(cpu[0], cpu[1] * 1000),
+               memory_mb=_q(*mem), memory_gb=_q(mem[0], mem[1] * 1024), cpu_fraction=cpu[0] / (cpu[1] * raw_cpu),
+               memory_fraction=mem[0] / (mem[1] * raw_mem))
+    if slots:
+        out["slots"] = slots
+    return out
+
+
+def ha_summary(ha: HaCapacity) -> Dict[str, Any]:
+    return _summary(ha.policy, ha.hosts, ha.ignored_hosts, ha.cores, ha.threads, ha.cpu_mhz, ha.memory_mb,
+                    ha.usable_cpu_mhz.as_integer_ratio(), ha.usable_memory_mb.as_integer_ratio(), ha.slots)
+
+
+def _nova(hosts: _Hosts, unit: str, cpu_ratio: Rational, ram_ratio: Rational, reserved_cpus: int,
+          reserved_mb: int) -> Dict[str, Any]:
+    """What placement offers: (total - reserved) x ratio, truncated like placement does."""
+    vcpus, mhz = hosts.vcpus(unit)
+    memory = hosts.raw_mem
+    cap_vcpus = max(vcpus - reserved_cpus, 0) * cpu_ratio[0] // cpu_ratio[1]
+    cap_mem = max(memory - reserved_mb, 0) * ram_ratio[0] // ram_ratio[1]
+    # A vCPU is worth its host's core MHz; a reserved vCPU the average of them.
+    return dict(vcpu_unit=unit, vcpus_total=vcpus, memory_mb_total=memory, cpu_allocation_ratio=cpu_ratio[0] / cpu_ratio[1],
+                ram_allocation_ratio=ram_ratio[0] / ram_ratio[1], reserved_host_cpus=reserved_cpus,
+                reserved_host_memory_mb=reserved_mb, vcpus=cap_vcpus, cpu_mhz=_q(cap_vcpus * mhz, vcpus),
+                cpu_ghz=_q(cap_vcpus * mhz, vcpus * 1000), memory_mb=cap_mem, memory_gb=_q(cap_mem, 1024))
 
 
 def nova_capacity(hosts: Sequence[Host], nova: NovaView) -> Dict[str, Any]:
     """What placement offers: (total - reserved) x ratio, truncated like placement does."""
-    good = [h for h in hosts if h.counted]
-    vcpus = sum(h.vcpus(nova.vcpu_unit) for h in good)
-    memory = sum(h.memory_mb for h in good)
-    # A vCPU is worth its host's core MHz; a reserved vCPU the average of them.
-    mhz_per_vcpu = Fraction(sum(h.vcpus(nova.vcpu_unit) * h.cpu_mhz for h in good), vcpus)
-    cap_vcpus = int(max(vcpus - nova.reserved_host_cpus, 0) * nova.cpu_allocation_ratio)
-    cap_mem = int(max(memory - nova.reserved_host_memory_mb, 0) * nova.ram_allocation_ratio)
-    cpu_mhz = cap_vcpus * mhz_per_vcpu
-    return dict(vcpu_unit=nova.vcpu_unit, vcpus_total=vcpus, memory_mb_total=memory,
-                cpu_allocation_ratio=float(nova.cpu_allocation_ratio), ram_allocation_ratio=float(nova.ram_allocation_ratio),
-                reserved_host_cpus=nova.reserved_host_cpus, reserved_host_memory_mb=nova.reserved_host_memory_mb,
-                vcpus=cap_vcpus, cpu_mhz=_num(cpu_mhz), cpu_ghz=_num(cpu_mhz / 1000),
-                memory_mb=cap_mem, memory_gb=_num(Fraction(cap_mem, 1024)))
+    return _nova(_hosts_of(hosts), nova.vcpu_unit, nova.cpu_allocation_ratio.as_integer_ratio(),
+                 nova.ram_allocation_ratio.as_integer_ratio(), nova.reserved_host_cpus, nova.reserved_host_memory_mb)
 
 
-def ha_summary(ha: HaCapacity) -> Dict[str, Any]:
-    out = dict(policy=ha.policy, hosts=ha.hosts, ignored_hosts=list(ha.ignored_hosts), cores=ha.cores,
-               threads=ha.threads, physical_cpu_mhz=ha.cpu_mhz, physical_memory_mb=ha.memory_mb,
-               cpu_mhz=_num(ha.usable_cpu_mhz), cpu_ghz=_num(ha.usable_cpu_mhz / 1000),
-               memory_mb=_num(ha.usable_memory_mb), memory_gb=_num(ha.usable_memory_mb / 1024),
-               cpu_fraction=float(ha.cpu_fraction), memory_fraction=float(ha.memory_fraction))
-    if ha.slots:
-        out["slots"] = ha.slots
-    return out
+def _float_ratio(value: float) -> Rational:
+    """The ratio Nova reads back from the float written to nova.conf (its decimal text)."""
+    return _fraction(value).as_integer_ratio()
 
 
-def _settings(hosts: Sequence[Host], nova: NovaView, target_vcpus: Fraction, target_mem: Fraction,
-              method: str, keep_cpu: Fraction, keep_ram: Fraction) -> Optional[Dict[str, Any]]:
-    good = [h for h in hosts if h.counted]
-    vcpus = sum(h.vcpus(nova.vcpu_unit) for h in good)
-    memory = sum(h.memory_mb for h in good)
+def _settings(vcpus: int, memory: int, nova: NovaView, target_vcpus: Rational, target_mem: Rational, method: str,
+              keep_cpu: Rational, keep_ram: Rational) -> Optional[Tuple[Dict[str, Any], Rational, Rational]]:
+    """The settings of ``method``, with the exact ratios Nova then applies; None when a ratio would be 0."""
     if method == "ratio":
-        if nova.reserved_host_cpus >= vcpus or nova.reserved_host_memory_mb >= memory:
+        res_cpus, res_mem = nova.reserved_host_cpus, nova.reserved_host_memory_mb
+        if res_cpus >= vcpus or res_mem >= memory:
             raise PlanError("nova: reserved_host_cpus/reserved_host_memory_mb leave nothing to schedule on")
-        cpu = _ratio(target_vcpus / (vcpus - nova.reserved_host_cpus))
-        ram = _ratio(target_mem / (memory - nova.reserved_host_memory_mb))
+        # Rounded down to RATIO_PLACES decimals: never promise more than planned.
+        cpu = target_vcpus[0] * _SCALE // (target_vcpus[1] * (vcpus - res_cpus))
+        ram = target_mem[0] * _SCALE // (target_mem[1] * (memory - res_mem))
         if cpu <= 0 or ram <= 0:
             return None  # Nova reads a ratio of 0.0 as "unset"
-        return dict(cpu_allocation_ratio=cpu, ram_allocation_ratio=ram,
-                    reserved_host_cpus=nova.reserved_host_cpus, reserved_host_memory_mb=nova.reserved_host_memory_mb)
+        settings = dict(cpu_allocation_ratio=cpu / _SCALE, ram_allocation_ratio=ram / _SCALE,
+                        reserved_host_cpus=res_cpus, reserved_host_memory_mb=res_mem)
+        if cpu < 2 ** 53 and ram < 2 ** 53:  # the float's decimal text is then exactly n / 10^RATIO_PLACES
+            return settings, (cpu, _SCALE), (ram, _SCALE)
+        return settings, _float_ratio(settings["cpu_allocation_ratio"]), _float_ratio(settings["ram_allocation_ratio"])
     # Round the reservation up: holding back a little more never promises too much.
-    res_cpus = max(vcpus - target_vcpus / keep_cpu, Fraction(0))
-    res_mem = max(memory - target_mem / keep_ram, Fraction(0))
-    return dict(cpu_allocation_ratio=float(keep_cpu), ram_allocation_ratio=float(keep_ram),
-                reserved_host_cpus=-(-res_cpus.numerator // res_cpus.denominator),
-                reserved_host_memory_mb=-(-res_mem.numerator // res_mem.denominator))
+    # vcpus - target / keep, as a fraction; 0 when the target needs every vCPU.
+    cpu_n = vcpus * target_vcpus[1] * keep_cpu[0] - target_vcpus[0] * keep_cpu[1]
+    mem_n = memory * target_mem[1] * keep_ram[0] - target_mem[0] * keep_ram[1]
+    cpu_ratio, ram_ratio = keep_cpu[0] / keep_cpu[1], keep_ram[0] / keep_ram[1]
+    settings = dict(cpu_allocation_ratio=cpu_ratio, ram_allocation_ratio=ram_ratio,
+                    reserved_host_cpus=-(-cpu_n // (target_vcpus[1] * keep_cpu[0])) if cpu_n > 0 else 0,
+                    reserved_host_memory_mb=-(-mem_n // (target_mem[1] * keep_ram[0])) if mem_n > 0 else 0)
+    return settings, _float_ratio(cpu_ratio), _float_ratio(ram_ratio)
+
+
+def _plan(hosts: _Hosts, vm_cpu: Sequence[int], vm_mem: Sequence[int], policy: Policy, nova: NovaView, mode: str,
+          method: str, headroom_percent: Any, cpu_overcommit: Any, ram_overcommit: Any) -> Plan:
+    if mode not in MODES:
+        raise PlanError("mode must be full or overcommit, not %r" % mode)
+    if method not in METHODS:
+        raise PlanError("method must be ratio or reserved, not %r" % method)
+    headroom = _number({"headroom_percent": headroom_percent}, "headroom_percent", "plan", default=0).as_integer_ratio()
+    if headroom[0] >= 100 * headroom[1]:
+        raise PlanError("plan: headroom_percent must be below 100, not %s" % headroom_percent)
+    over_cpu = _number({"cpu_overcommit": cpu_overcommit}, "cpu_overcommit", "plan",
+                       default=nova.cpu_allocation_ratio, positive=True).as_integer_ratio()
+    over_ram = _number({"ram_overcommit": ram_overcommit}, "ram_overcommit", "plan",
+                       default=nova.ram_allocation_ratio, positive=True).as_integer_ratio()
+    usable_cpu, usable_mem, slots = _ha(hosts, vm_cpu, vm_mem, policy)
+    # keep = 1 - headroom / 100
+    keep_n, keep_d = 100 * headroom[1] - headroom[0], 100 * headroom[1]
+    vcpus, nova_mhz = hosts.vcpus(nova.vcpu_unit)
+    memory = hosts.raw_mem
+    if mode == "full":
+        # Every vCPU reserves its core's MHz: the vCPUs that fit in the HA-usable MHz.
+        target_vcpus = (usable_cpu[0] * keep_n * vcpus, usable_cpu[1] * keep_d * nova_mhz)
+        target_mem = (usable_mem[0] * keep_n, usable_mem[1] * keep_d)
+        keep_cpu = keep_ram = (1, 1)
+    else:
+        # The overcommit x the vCPUs x the HA-usable share of the CPU; the same for memory.
+        target_vcpus = (over_cpu[0] * vcpus * usable_cpu[0] * keep_n, over_cpu[1] * hosts.raw_cpu * usable_cpu[1] * keep_d)
+        target_mem = (over_ram[0] * usable_mem[0] * keep_n, over_ram[1] * usable_mem[1] * keep_d)
+        keep_cpu, keep_ram = over_cpu, over_ram
+
+    by_ratio = _settings(vcpus, memory, nova, target_vcpus, target_mem, "ratio", keep_cpu, keep_ram)
+    by_reserved = _settings(vcpus, memory, nova, target_vcpus, target_mem, "reserved", keep_cpu, keep_ram)
+    cpu_pct, mem_pct = _q(usable_cpu[0] * 100, usable_cpu[1] * hosts.raw_cpu), _q(usable_mem[0] * 100, usable_mem[1] * memory)
+    chosen = by_ratio if method == "ratio" else by_reserved
+    if chosen is None:
+        raise PlanError("HA admits no capacity (%s%% CPU, %s%% memory usable): a ratio of 0.0 means 'unset' to "
+                        "Nova, so use method reserved to hold back the whole cluster" % (cpu_pct, mem_pct))
+    settings, cpu_ratio, ram_ratio = chosen
+    summary = _summary(policy.type, hosts.count, hosts.ignored, hosts.cores, hosts.threads, hosts.raw_cpu, memory,
+                       usable_cpu, usable_mem, slots)
+    nova_before = _nova(hosts, nova.vcpu_unit, nova.cpu_allocation_ratio.as_integer_ratio(),
+                        nova.ram_allocation_ratio.as_integer_ratio(), nova.reserved_host_cpus, nova.reserved_host_memory_mb)
+    nova_after = _nova(hosts, nova.vcpu_unit, cpu_ratio, ram_ratio, settings["reserved_host_cpus"],
+                       settings["reserved_host_memory_mb"])
+    return Plan(settings=settings, alternatives=dict(ratio=by_ratio[0] if by_ratio else None, reserved=by_reserved[0]),
+                before=dict(ha=summary, nova=nova_before), after=dict(ha=summary, nova=nova_after),
+                explanation=_explain(hosts, policy.type, slots, summary, cpu_pct, mem_pct, nova, mode, method, headroom,
+                                     over_cpu, over_ram, nova_before, nova_after, settings))
 
 
 def plan_capacity(hosts: Sequence[Host], vms: Sequence[Vm], policy: Policy, nova: NovaView, mode: str = "full",
@@ -393,78 +651,66 @@ def plan_capacity(hosts: Sequence[Host], vms: Sequence[Vm], policy: Policy, nova
     applies on top of the HA-usable share. ``method`` ratio scales the ratios and keeps the current
     reservations; ``reserved`` keeps ratio 1.0 (full) or the overcommit and holds back the rest.
     """
-    if mode not in MODES:
-        raise PlanError("mode must be full or overcommit, not %r" % mode)
-    if method not in METHODS:
-        raise PlanError("method must be ratio or reserved, not %r" % method)
-    headroom = _number({"headroom_percent": headroom_percent}, "headroom_percent", "plan", default=0)
-    if headroom >= 100:
-        raise PlanError("plan: headroom_percent must be below 100, not %s" % headroom_percent)
-    over_cpu = _number({"cpu_overcommit": cpu_overcommit}, "cpu_overcommit", "plan",
-                       default=nova.cpu_allocation_ratio, positive=True)
-    over_ram = _number({"ram_overcommit": ram_overcommit}, "ram_overcommit", "plan",
-                       default=nova.ram_allocation_ratio, positive=True)
-    ha = ha_capacity(hosts, vms, policy)
-    good = [h for h in hosts if h.counted]
-    keep = 1 - headroom / 100
-    vcpus = sum(h.vcpus(nova.vcpu_unit) for h in good)
-    nova_mhz = sum(h.vcpus(nova.vcpu_unit) * h.cpu_mhz for h in good)
-    if mode == "full":
-        target_vcpus = ha.usable_cpu_mhz * keep * vcpus / nova_mhz
-        target_mem = ha.usable_memory_mb * keep
-        keep_cpu, keep_ram = Fraction(1), Fraction(1)
-    else:
-        target_vcpus = over_cpu * vcpus * ha.cpu_fraction * keep
-        target_mem = over_ram * ha.memory_mb * ha.memory_fraction * keep
-        keep_cpu, keep_ram = over_cpu, over_ram
+    vm_cpu, vm_mem = _vms_of(vms)
+    return _plan(_hosts_of(hosts), vm_cpu, vm_mem, policy, nova, mode, method, headroom_percent, cpu_overcommit,
+                 ram_overcommit)
 
-    alternatives = {m: _settings(hosts, nova, target_vcpus, target_mem, m, keep_cpu, keep_ram) for m in METHODS}
-    chosen = alternatives[method]
-    if chosen is None:
-        raise PlanError("HA admits no capacity (%s%% CPU, %s%% memory usable): a ratio of 0.0 means 'unset' to "
-                        "Nova, so use method reserved to hold back the whole cluster"
-                        % (_num(ha.cpu_fraction * 100), _num(ha.memory_fraction * 100)))
-    new = NovaView(vcpu_unit=nova.vcpu_unit, cpu_allocation_ratio=Fraction(str(chosen["cpu_allocation_ratio"])),
-                   ram_allocation_ratio=Fraction(str(chosen["ram_allocation_ratio"])),
-                   reserved_host_cpus=chosen["reserved_host_cpus"], reserved_host_memory_mb=chosen["reserved_host_memory_mb"])
-    summary = ha_summary(ha)
-    before = dict(ha=summary, nova=nova_capacity(hosts, nova))
-    after = dict(ha=summary, nova=nova_capacity(hosts, new))
-    return Plan(settings=chosen, alternatives=alternatives, before=before, after=after,
-                explanation=explain(ha, nova, mode, method, headroom, over_cpu, over_ram, before, after, chosen))
+
+def plan_cluster(hosts: Sequence[Mapping[str, Any]], vms: Sequence[Mapping[str, Any]], policy: Mapping[str, Any],
+                 nova: Mapping[str, Any], mode: str = "full", method: str = "ratio", headroom_percent: Any = 0,
+                 cpu_overcommit: Any = None, ram_overcommit: Any = None) -> Plan:
+    """``plan_capacity`` for one cluster given as plain dicts (capacity_plan's options, or what
+    vsphere_ha_capacity_info returns): the entry point of the module. Same checks and messages as
+    the ``*_from_dict`` readers, without building an object per host or VM.
+    """
+    columns = _hosts_from_dicts(hosts)
+    vm_cpu, vm_mem = _vms_from_dicts(vms)
+    return _plan(columns, vm_cpu, vm_mem, policy_from_dict(policy), nova_from_dict(nova), mode, method,
+                 headroom_percent, cpu_overcommit, ram_overcommit)
+
+
+_FORMATTED: Dict[float, str] = {}  # ratios and shares recur across clusters
 
 
 def _fmt(value: Any) -> str:
-    return ("%.4f" % value).rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
+    """A number for the explanation: at most 4 decimals, no trailing zeros."""
+    if not isinstance(value, float):
+        return str(value)
+    text = _FORMATTED.get(value)
+    if text is None:
+        text = ("%.4f" % value).rstrip("0").rstrip(".")
+        if len(_FORMATTED) >= 4096:
+            _FORMATTED.clear()
+        _FORMATTED[value] = text
+    return text
 
 
-def explain(ha: HaCapacity, nova: NovaView, mode: str, method: str, headroom: Fraction, over_cpu: Fraction,
-            over_ram: Fraction, before: Dict[str, Any], after: Dict[str, Any], chosen: Dict[str, Any]) -> List[str]:
+def _explain(hosts: _Hosts, policy: str, slots: Dict[str, Any], ha: Dict[str, Any], cpu_pct: Number, mem_pct: Number,
+             nova: NovaView, mode: str, method: str, headroom: Rational, over_cpu: Rational, over_ram: Rational,
+             nb: Dict[str, Any], na: Dict[str, Any], chosen: Dict[str, Any]) -> List[str]:
     """The plan in sentences, for the operator reading the task output."""
     lines = ["%d host(s) counted (%d cores, %d threads, %s GHz, %s GB)%s." % (
-        ha.hosts, ha.cores, ha.threads, _fmt(_num(Fraction(ha.cpu_mhz, 1000))), _fmt(_num(Fraction(ha.memory_mb, 1024))),
-        "; not counted (disconnected or in maintenance): %s" % ", ".join(ha.ignored_hosts) if ha.ignored_hosts else "")]
-    if ha.policy == "disabled":
+        hosts.count, hosts.cores, hosts.threads, _fmt(_q(hosts.raw_cpu, 1000)), _fmt(_q(hosts.raw_mem, 1024)),
+        "; not counted (disconnected or in maintenance): %s" % ", ".join(hosts.ignored) if hosts.ignored else "")]
+    if policy == "disabled":
         lines.append("HA admission control is disabled: it holds nothing back.")
-    elif ha.policy == "slots":
-        s = ha.slots
+    elif policy == "slots":
         lines.append("Slot policy: slot %d MHz / %d MB, %d slot(s) in the cluster; removing the %d host(s) with the most "
                      "slots (%s) leaves %d slot(s), %d used by powered-on VMs." % (
-                         s["cpu_mhz"], s["memory_mb"], s["total"], len(s["removed_hosts"]), ", ".join(s["removed_hosts"]),
-                         s["usable"], s["used"]))
+                         slots["cpu_mhz"], slots["memory_mb"], slots["total"], len(slots["removed_hosts"]),
+                         ", ".join(slots["removed_hosts"]), slots["usable"], slots["used"]))
     lines.append("HA-usable capacity (%s policy): %s GHz (%s%%) and %s GB (%s%%)." % (
-        ha.policy, _fmt(before["ha"]["cpu_ghz"]), _fmt(_num(ha.cpu_fraction * 100)), _fmt(before["ha"]["memory_gb"]),
-        _fmt(_num(ha.memory_fraction * 100))))
-    nb, na = before["nova"], after["nova"]
+        policy, _fmt(ha["cpu_ghz"]), _fmt(cpu_pct), _fmt(ha["memory_gb"]), _fmt(mem_pct)))
     lines.append("Nova now (%s as vCPUs, ratios %s / %s, reserved %d vCPU / %d MB) promises %d vCPU = %s GHz and %s GB." % (
         nova.vcpu_unit, _fmt(nb["cpu_allocation_ratio"]), _fmt(nb["ram_allocation_ratio"]), nb["reserved_host_cpus"],
         nb["reserved_host_memory_mb"], nb["vcpus"], _fmt(nb["cpu_ghz"]), _fmt(nb["memory_gb"])))
+    less = " less %s%% headroom" % _fmt(_q(*headroom)) if headroom[0] else ""
     if mode == "full":
         lines.append("Mode full: every VM reserves all its vCPUs and memory, so Nova must promise no more than HA admits"
-                     "%s." % (" less %s%% headroom" % _fmt(_num(headroom)) if headroom else ""))
+                     "%s." % less)
     else:
         lines.append("Mode overcommit: %s x CPU and %s x memory on top of the HA-usable share%s." % (
-            _fmt(float(over_cpu)), _fmt(float(over_ram)), " less %s%% headroom" % _fmt(_num(headroom)) if headroom else ""))
+            _fmt(over_cpu[0] / over_cpu[1]), _fmt(over_ram[0] / over_ram[1]), less))
     lines.append("Plan (%s): cpu_allocation_ratio %s, ram_allocation_ratio %s, reserved_host_cpus %d, "
                  "reserved_host_memory_mb %d; Nova then promises %d vCPU = %s GHz and %s GB." % (
                      method, _fmt(chosen["cpu_allocation_ratio"]), _fmt(chosen["ram_allocation_ratio"]),

@@ -83,6 +83,7 @@ def test_manual_slots_and_failover_hosts(capsys):
     ({"nova": {"vcpu_unit": "cores"}}, "one of the following is required: ha_capacity, hosts"),
     ({"ha_capacity": {"hosts": HOSTS}, "hosts": HOSTS}, "mutually exclusive"),
     ({"ha_capacity": {"hosts": "esx01"}}, "ha_capacity.hosts must be a list"),
+    ({"ha_capacity": {"hosts": ["esx01"], "policy": {"type": "disabled"}}}, "every host must be a dict, not 'esx01'"),
     ({"ha_capacity": {"hosts": [{"name": "a", "cores": "many", "cpu_mhz": 1, "memory_mb": 1}], "policy": {"type": "disabled"}}},
      "host a: cores must be a number"),
 ])

@@ -20,6 +20,7 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc.capacity 
     nova_capacity,
     nova_from_dict,
     plan_capacity,
+    plan_cluster,
     policy_from_dict,
     slot_size,
     vm_from_dict,
@@ -107,6 +108,11 @@ HA = [
     ("fixed slot", cluster(3), [Vm("huge", 50000, 100000, 0)],
      Policy("slots", failover_level=1, slot_cpu_mhz=2200, slot_memory_mb=8192), (2 * 32 * 2200, 2 * 32 * 8192), 3),
     # Mixed sizes: the host with the most slots goes first.
+    # A host in maintenance has no slots and is not removed, however large.
+    ("slots ignore hosts in maintenance", [Host("big", 64, 3000, 1024 * GB, maintenance=True)] + cluster(3),
+     [Vm("a", 2200, 8192, 0)], Policy("slots", failover_level=1), (64 * 2200, 64 * 8192), 3),
+    ("a failover host in maintenance holds nothing back", cluster(3) + [Host("m", 64, 3000, 1024 * GB, maintenance=True)],
+     [], Policy("failover_hosts", failover_hosts=("m",)), (3 * 70400, 3 * 262144), 3),
     ("slots, mixed hosts remove the largest", [Host("small", 8, 2000, 32 * GB), Host("large", 32, 2000, 128 * GB),
                                                Host("mid", 16, 2000, 64 * GB)],
      [Vm("a", 2000, 8192, 0)], Policy("slots", failover_level=1), ((8 + 4) * 2000, (8 + 4) * 8192), 3),
@@ -242,3 +248,143 @@ def test_dict_input():
     assert policy_from_dict(dict(type="percentage", cpu_percent="25", memory_percent=25.0)).cpu_percent == 25
     assert nova_from_dict({}) == NovaView("threads", Fraction(4), Fraction(1), 0, 0)
     assert nova_from_dict(dict(cpu_allocation_ratio=1.5)).cpu_allocation_ratio == Fraction(3, 2)
+
+
+# plan_cluster: the module's entry point, one cluster as plain dicts, read without an object per host.
+
+def as_dicts(hosts):
+    """Hosts as the module passes them after argument validation (unset sub-options are None)."""
+    return [dict(name=h.name, cores=h.cores, cpu_mhz=h.cpu_mhz, memory_mb=h.memory_mb, threads=h.threads or None,
+                 connection_state="connected" if h.connected else "disconnected", maintenance=h.maintenance,
+                 cpu_capacity_mhz=h.cpu_capacity_mhz or None, memory_capacity_mb=h.memory_capacity_mb or None)
+            for h in hosts]
+
+
+def vm_dicts(vms):
+    return [dict(name=v.name, cpu_reservation_mhz=v.cpu_reservation_mhz, memory_reservation_mb=v.memory_reservation_mb,
+                 memory_overhead_mb=v.memory_overhead_mb, power_state="poweredOn" if v.powered_on else "poweredOff")
+            for v in vms]
+
+
+MIXED = [Host("a", 16, 2000, 65536, threads=32), Host("b", 32, 2200, 262144, cpu_capacity_mhz=60000),
+         Host("c", 8, 3000, 32768, memory_capacity_mb=30000), Host("d", 32, 2200, 262144, maintenance=True),
+         Host("e", 32, 2200, 262144, connected=False), Host("f", 16, 2000, 65536, threads=32)]
+MIXED_VMS = [Vm("v1", 2000, 4096, 64), Vm("v2", 0, 0, 30), Vm("off", 99999, 99999, 0, powered_on=False)]
+
+
+def test_nova_counts_the_threads_of_counted_hosts():
+    # a (32 threads at 2000), b (32 cores, no threads given, 2200), c (8 cores, 3000), f (32 threads at 2000);
+    # d in maintenance and e disconnected do not count.
+    view = nova_capacity(MIXED, NovaView("threads", Fraction(1), Fraction(1)))
+    assert (view["vcpus_total"], view["cpu_mhz"]) == (104, 32 * 2000 + 32 * 2200 + 8 * 3000 + 32 * 2000)
+    assert view["memory_mb_total"] == 65536 + 262144 + 32768 + 65536
+
+
+SAME = [
+    # (case, hosts, vms, policy, nova, mode, method, headroom)
+    ("worked example, overcommit", cluster(), [], dict(type="percentage", cpu_percent=25.0, memory_percent=25.0),
+     dict(vcpu_unit="cores", cpu_allocation_ratio=10.0, ram_allocation_ratio=1.5), "overcommit", "ratio", 0.0),
+    ("mixed hosts, threads, percentage with odd shares", MIXED, MIXED_VMS,
+     dict(type="percentage", cpu_percent=33.3, memory_percent=12.5), dict(vcpu_unit="threads"), "full", "reserved", 10.0),
+    ("mixed hosts, slots", MIXED, MIXED_VMS, dict(type="slots", failover_level=1),
+     dict(vcpu_unit="cores", cpu_allocation_ratio=4.0, reserved_host_memory_mb=512), "overcommit", "ratio", 25.0),
+    ("mixed hosts, fixed slot", MIXED, MIXED_VMS, dict(type="slots", failover_level=2, slot_cpu_mhz=1000, slot_memory_mb=3000),
+     dict(vcpu_unit="threads", cpu_allocation_ratio=2.5), "full", "ratio", 0.0),
+    ("mixed hosts, failover host", MIXED, MIXED_VMS, dict(type="failover_hosts", failover_hosts=["b"]),
+     dict(vcpu_unit="threads", ram_allocation_ratio=1.1), "overcommit", "reserved", 33.3),
+    ("admission control disabled", MIXED, [], dict(type="disabled"), {}, "full", "ratio", 0),
+    ("all connected, one in maintenance", MIXED[:4] + MIXED[5:], MIXED_VMS, dict(type="slots", failover_level=1),
+     dict(vcpu_unit="threads"), "full", "ratio", 0),
+]
+
+
+@pytest.mark.parametrize("case,hosts,vms,policy,nova,mode,method,headroom", SAME, ids=[s[0] for s in SAME])
+def test_plan_cluster_is_plan_capacity(case, hosts, vms, policy, nova, mode, method, headroom):
+    """The dict reader gives the plan the value objects give, to the last float."""
+    by_dicts = plan_cluster(as_dicts(hosts), vm_dicts(vms), policy, nova, mode=mode, method=method, headroom_percent=headroom)
+    by_objects = plan_capacity(hosts, vms, policy_from_dict(policy), nova_from_dict(nova), mode=mode, method=method,
+                               headroom_percent=headroom)
+    assert by_dicts == by_objects, case
+    counted = [h.name for h in hosts if h.connected and not h.maintenance]
+    assert by_dicts.before["ha"]["hosts"] == len(counted)
+    assert by_dicts.before["ha"]["ignored_hosts"] == sorted({h.name for h in hosts} - set(counted))
+
+
+def test_plan_cluster_reads_unusual_values_like_the_dict_readers():
+    """Numbers as text or whole floats, missing keys, other states: the per-host reader's answer."""
+    hosts = [dict(name="a", cores="16", cpu_mhz=2000.0, memory_mb=65536),
+             dict(name="b", cores=16, cpu_mhz=2000, memory_mb=65536, connection_state="notResponding"),
+             dict(name="c", cores=16, cpu_mhz=2000, memory_mb=65536, threads=0, connection_state=None)]
+    vms = [dict(name="v", cpu_reservation_mhz="500"), dict(name="w", power_state="suspended", memory_reservation_mb=1.0)]
+    policy = dict(type="slots", failover_level=1)
+    plan = plan_cluster(hosts, vms, policy, {})
+    expected = plan_capacity([host_from_dict(h) for h in hosts], [vm_from_dict(v) for v in vms], policy_from_dict(policy),
+                             nova_from_dict({}))
+    assert plan == expected
+    assert plan.before["ha"]["ignored_hosts"] == ["b"] and plan.before["ha"]["slots"]["cpu_mhz"] == 500
+
+
+# Exact arithmetic: the expected values are worked out here with fractions.Fraction, the calculator's own
+# arithmetic being integers. Shares that are not round (33.3 %, 12.5 %, 99.99 %) and a headroom of 1/3.
+EXACT = [
+    # (cpu percent, memory percent, headroom, mode)
+    ("33.3", "12.5", Fraction(0), "full"),
+    ("99.99", "0.1", Fraction(100, 3), "full"),
+    ("1", "66.67", Fraction(25, 2), "overcommit"),
+    ("0", "100", Fraction(0), "overcommit"),
+]
+
+
+@pytest.mark.parametrize("cpu,memory,headroom,mode", EXACT)
+def test_exact_shares(cpu, memory, headroom, mode):
+    hosts = cluster(5, cores=24, mhz=2100, memory_gb=384, threads=48)
+    nova = NovaView("threads", Fraction(4), Fraction(3, 2))
+    plan = plan_capacity(hosts, [], pct(Fraction(cpu), Fraction(memory)), nova, mode=mode, method="reserved",
+                         headroom_percent=headroom)
+    total_mhz, total_mb, threads = 5 * 24 * 2100, 5 * 384 * GB, 5 * 48
+    usable_mhz = total_mhz * (1 - Fraction(cpu) / 100)
+    usable_mb = total_mb * (1 - Fraction(memory) / 100)
+    ha = plan.before["ha"]
+    assert ha["cpu_mhz"] == float(usable_mhz) and ha["memory_gb"] == float(usable_mb / 1024)
+    assert ha["cpu_fraction"] == float(usable_mhz / total_mhz)
+    keep = 1 - headroom / 100
+    if mode == "full":  # a vCPU at its host's core MHz
+        target_vcpus, target_mb, over_cpu, over_ram = usable_mhz * keep / 2100, usable_mb * keep, 1, 1
+    else:
+        over_cpu, over_ram = Fraction(4), Fraction(3, 2)
+        target_vcpus, target_mb = over_cpu * threads * usable_mhz / total_mhz * keep, over_ram * usable_mb * keep
+    reserved_cpus = max(threads - target_vcpus / over_cpu, 0)
+    reserved_mb = max(total_mb - target_mb / over_ram, 0)
+    assert plan.settings["reserved_host_cpus"] == -(-reserved_cpus.numerator // reserved_cpus.denominator)
+    assert plan.settings["reserved_host_memory_mb"] == -(-reserved_mb.numerator // reserved_mb.denominator)
+    ratio = plan.alternatives["ratio"]
+    if ratio is not None:
+        assert ratio["cpu_allocation_ratio"] == float(Fraction(int(target_vcpus / threads * 10000), 10000))
+        assert ratio["ram_allocation_ratio"] == float(Fraction(int(target_mb / total_mb * 10000), 10000))
+    else:
+        assert int(target_mb / total_mb * 10000) == 0 or int(target_vcpus / threads * 10000) == 0
+
+
+CLUSTER_ERRORS = [
+    # Same messages as the per-host readers, naming the host or VM at fault.
+    (dict(hosts=[dict(name="a", cores=1, cpu_mhz=1, memory_mb=1), dict(name="b", cores=0, cpu_mhz=1, memory_mb=1)]),
+     "host b: cores must be above 0"),
+    (dict(hosts=[dict(name="a", cores=1, cpu_mhz=1, memory_mb=1, threads=-2)]), "host a: threads must be 0 or more"),
+    (dict(hosts=[dict(name="a", cores=True, cpu_mhz=1, memory_mb=1)]), "host a: cores must be a number"),
+    (dict(hosts=[dict(name="", cores=1, cpu_mhz=1, memory_mb=1)]), "every host needs a name"),
+    (dict(hosts=["esx01"]), "every host must be a dict, not 'esx01'"),
+    (dict(hosts=[]), "no connected host out of maintenance mode"),
+    (dict(vms=[dict(name="v", memory_overhead_mb=-1)]), "VM v: memory_overhead_mb must be 0 or more"),
+    (dict(vms=[7]), "every VM must be a dict, not 7"),
+    (dict(policy=dict(type="slots", vm_cpu_min_mhz=0)), "the slot has no CPU"),
+    (dict(policy="slots"), "every policy must be a dict"),
+]
+
+
+@pytest.mark.parametrize("kwargs,message", CLUSTER_ERRORS, ids=[e[1] for e in CLUSTER_ERRORS])
+def test_plan_cluster_refuses(kwargs, message):
+    args = dict(hosts=as_dicts(cluster(3)), vms=[], policy=dict(type="percentage", cpu_percent=25, memory_percent=25), nova={})
+    args.update(kwargs)
+    with pytest.raises(PlanError) as err:
+        plan_cluster(**args)
+    assert message in str(err.value)
