@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Build (once per run) the Debian 12 guest image the kvm_host-vm scenario boots under QEMU TCG.
-#   image.sh DIR     writes DIR/root.img (ext4), DIR/vmlinuz, DIR/initrd.img, DIR/id_ed25519 and
-#                    DIR/rootfs.tar (the same tree, imported by the kvm_host-container scenario)
+#   image.sh DIR     writes DIR/root.img (ext4), DIR/vmlinuz, DIR/initrd.img and DIR/id_ed25519
 # The heavy packages the role installs (QEMU, libvirt, the Python bindings) are pre-included so the
 # role's install step only confirms them. Nothing but Debian's archive is reached. Prints
 # "changed" when it built the image, "ok" when DIR already holds one.
@@ -9,11 +8,6 @@ set -euo pipefail
 dir=$1
 mirror=${HC_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 if [ -f "$dir/root.img" ] && [ -f "$dir/vmlinuz" ]; then
-  if [ ! -f "$dir/rootfs.tar" ]; then
-    mnt=$(mktemp -d); mount -o loop,ro "$dir/root.img" "$mnt"
-    tar -C "$mnt" -cf "$dir/rootfs.tar" .; umount "$mnt"; rmdir "$mnt"
-    echo changed; exit 0
-  fi
   echo ok; exit 0
 fi
 mkdir -p "$dir"
@@ -35,6 +29,5 @@ cp "$root"/boot/vmlinuz-* "$dir/vmlinuz"
 cp "$root"/boot/initrd.img-* "$dir/initrd.img"
 rm -f "$dir/root.img"
 mkfs.ext4 -q -L root -d "$root" "$dir/root.img" 3G
-tar -C "$root" -cf "$dir/rootfs.tar" .
 rm -rf "$root"
 echo changed
