@@ -47,10 +47,10 @@ def _import_collection():
 
 _import_collection()
 from ansible_collections.hypercloud.builder.plugins.module_utils._adapters import approval_store_pg  # noqa: E402
-from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.approval_store import open_store  # noqa: E402
+from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.approval_store import open_store, plan_and_append  # noqa: E402
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc import provision_policy as policy  # noqa: E402
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.approval import (  # noqa: E402
-    chain_events, plan_decision, plan_submit, replay, verify_chain,
+    plan_decision, plan_submit, verify_chain,
 )
 
 GROUPS = {"finance": ["carol"], "cloud_admins": ["alice", "bob"]}
@@ -87,10 +87,7 @@ def bench_policy():
 
 def write(store, request_id, plan):
     with store.transaction() as tx:
-        history = tx.history(request_id)
-        records = chain_events(*tx.tail(), plan(history))
-        if records:
-            tx.append(records, replay(request_id, history + records).to_dict())
+        plan_and_append(tx, request_id, plan)
 
 
 def writer(path, url, number, barrier):

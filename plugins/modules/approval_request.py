@@ -207,15 +207,13 @@ request:
 from datetime import datetime, timezone
 
 from ansible_collections.hypercloud.builder.plugins.module_utils._adapters import approval_store_pg
-from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.approval_store import DEFAULT_PATH, open_store
+from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.approval_store import DEFAULT_PATH, open_store, plan_and_append
 from ansible_collections.hypercloud.builder.plugins.module_utils._base import HypercloudModule
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.approval import (
-    chain_events,
     plan_decision,
     plan_escalate,
     plan_outcome,
     plan_submit,
-    replay,
 )
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors import PlanError
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.provision_policy import (
@@ -297,13 +295,8 @@ class ApprovalRequest(HypercloudModule):
         if url:
             self.require("psycopg", approval_store_pg.PSYCOPG_ERROR)
         with open_store(self.params["store"], url).transaction(write=not self.check_mode) as tx:
-            history = tx.history(rid)
-            events = self.plan(history, utc_now())
-            head, seq = tx.tail()
-            records = chain_events(head, seq, events)
-            before, after = replay(rid, history), replay(rid, history + records)
-            if records and not self.check_mode:
-                tx.append(records, after.to_dict())
+            before, after, records = plan_and_append(tx, rid, lambda history: self.plan(history, utc_now()),
+                                                     apply=not self.check_mode)
         before = before.to_dict() if before else {}
         after = after.to_dict() if after else {}
         return self.result(changed=bool(records), before=before, after=after, request=after, events=records)

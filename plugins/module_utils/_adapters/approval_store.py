@@ -25,9 +25,10 @@ import json
 import os
 import sqlite3
 from contextlib import contextmanager
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.errors import AdapterError
+from ansible_collections.hypercloud.builder.plugins.module_utils._calc.approval import chain_events, replay
 
 DEFAULT_PATH = "~/.local/share/hypercloud/approvals.sqlite"
 GENESIS = "0" * 64
@@ -191,3 +192,20 @@ def open_store(path: str = DEFAULT_PATH, url: Optional[str] = None, timeout: flo
         from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.approval_store_pg import PostgresApprovalStore
         return PostgresApprovalStore(url, timeout=timeout)
     return ApprovalStore(path, timeout=timeout)
+
+
+def plan_and_append(tx: Any, request_id: str, plan: Callable[[List[Dict[str, Any]]], List[Dict[str, Any]]],
+                    apply: bool = True) -> Tuple[Any, Any, List[Dict[str, Any]]]:
+    """One change, inside one transaction: read the request's history, plan its events from it, chain them
+    onto the log's tail and, when ``apply``, append them with the request's new state.
+
+    Returns the request's state before and after (``replay``; None for an unknown request) and the records.
+    """
+    history = tx.history(request_id)
+    events = plan(history)
+    records = chain_events(*tx.tail(), events)
+    before, after = replay(request_id, history), replay(request_id, history + records)
+    if records and apply:
+        tx.append(records, after.to_dict())
+    return before, after, records
+

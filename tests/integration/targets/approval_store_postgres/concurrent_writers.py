@@ -32,10 +32,10 @@ ROOT = next(entry for entry in os.environ.get("ANSIBLE_COLLECTIONS_PATH", "").sp
 COLLECTION = os.path.join(ROOT, "ansible_collections", "hypercloud", "builder")
 sys.path.insert(0, ROOT)
 
-from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.approval_store import open_store  # noqa: E402
+from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.approval_store import open_store, plan_and_append  # noqa: E402
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc import provision_policy as policy  # noqa: E402
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.approval import (  # noqa: E402
-    chain_events, plan_decision, plan_submit, replay, verify_chain,
+    plan_decision, plan_submit, verify_chain,
 )
 
 URL = os.environ["HQ_PG_URL"]
@@ -44,10 +44,7 @@ RULES = policy.with_approvers(policy.DEFAULT_RULES, {"cloud_admins": ["alice"]})
 
 def write(store, request_id, plan):
     with store.transaction() as tx:
-        history = tx.history(request_id)
-        records = chain_events(*tx.tail(), plan(history))
-        if records:
-            tx.append(records, replay(request_id, history + records).to_dict())
+        plan_and_append(tx, request_id, plan)
 
 
 def writer(number, count, barrier):

@@ -14,7 +14,7 @@ import threading
 
 import pytest
 
-from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.approval_store import GENESIS, ApprovalStore
+from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.approval_store import GENESIS, ApprovalStore, plan_and_append
 from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.errors import AdapterError
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.approval import (
     chain_events,
@@ -33,13 +33,7 @@ EVENTS_PER_WRITER = 5
 def write(store, request_id, plan):
     """What the module does: read, plan, chain onto the tail, append, in one transaction."""
     with store.transaction() as tx:
-        history = tx.history(request_id)
-        events = plan(history)
-        head, seq = tx.tail()
-        records = chain_events(head, seq, events)
-        if records:
-            tx.append(records, replay(request_id, history + records).to_dict())
-        return records
+        return plan_and_append(tx, request_id, plan)[2]
 
 
 def submit(store, request_id, requester="dave", request=None):
