@@ -33,9 +33,11 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc.approval 
 DEFAULT_PATH = "~/.local/share/hypercloud/approvals.sqlite"
 GENESIS = "0" * 64
 SCHEMA_VERSION = 1
-SCHEMA = """
+# The two tables, in SQL both SQLite and PostgreSQL read; {integer} is the dialect's integer type
+# (SQLite's INTEGER PRIMARY KEY is the rowid). Each store adds its own append-only triggers.
+TABLES = """
 CREATE TABLE IF NOT EXISTS audit (
-    seq        INTEGER PRIMARY KEY,
+    seq        {integer} PRIMARY KEY,
     request_id TEXT NOT NULL,
     kind       TEXT NOT NULL,
     actor      TEXT NOT NULL,
@@ -45,18 +47,20 @@ CREATE TABLE IF NOT EXISTS audit (
     hash       TEXT NOT NULL UNIQUE
 );
 CREATE INDEX IF NOT EXISTS audit_request ON audit (request_id, seq);
-CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
-BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: UPDATE refused'); END;
-CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
-BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: DELETE refused'); END;
 CREATE TABLE IF NOT EXISTS requests (
     request_id TEXT PRIMARY KEY,
     state      TEXT NOT NULL,
     requester  TEXT NOT NULL,
     updated_at TEXT NOT NULL,
-    last_seq   INTEGER NOT NULL,
+    last_seq   {integer} NOT NULL,
     snapshot   TEXT NOT NULL
 );
+"""
+SCHEMA = TABLES.format(integer="INTEGER") + """
+CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: UPDATE refused'); END;
+CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: DELETE refused'); END;
 """
 COLUMNS = "seq, request_id, kind, actor, at, data, prev_hash, hash"
 

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from typing import Any, Iterator, Sequence
 from urllib.parse import urlsplit, urlunsplit
 
-from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.approval_store import Transaction
+from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.approval_store import TABLES, Transaction
 from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.errors import AdapterError
 
 try:
@@ -42,31 +42,13 @@ SCHEMA_LOCK = 0x68716170
 SCHEMA = """
 CREATE SCHEMA IF NOT EXISTS hypercloud_approvals;
 SET LOCAL search_path TO hypercloud_approvals;
-CREATE TABLE IF NOT EXISTS audit (
-    seq        BIGINT PRIMARY KEY,
-    request_id TEXT NOT NULL,
-    kind       TEXT NOT NULL,
-    actor      TEXT NOT NULL,
-    at         TEXT NOT NULL,
-    data       TEXT NOT NULL,
-    prev_hash  TEXT NOT NULL UNIQUE,
-    hash       TEXT NOT NULL UNIQUE
-);
-CREATE INDEX IF NOT EXISTS audit_request ON audit (request_id, seq);
+""" + TABLES.format(integer="BIGINT") + """
 CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS
 $$BEGIN RAISE EXCEPTION 'the audit log is append-only: % refused', TG_OP; END$$;
 CREATE OR REPLACE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit
     FOR EACH ROW EXECUTE FUNCTION audit_append_only();
 CREATE OR REPLACE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
     FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
-CREATE TABLE IF NOT EXISTS requests (
-    request_id TEXT PRIMARY KEY,
-    state      TEXT NOT NULL,
-    requester  TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    last_seq   BIGINT NOT NULL,
-    snapshot   TEXT NOT NULL
-);
 CREATE TABLE IF NOT EXISTS head (id INTEGER PRIMARY KEY CHECK (id = 1));
 INSERT INTO head (id) VALUES (1) ON CONFLICT DO NOTHING;
 CREATE TABLE IF NOT EXISTS meta (schema_version INTEGER NOT NULL);
