@@ -98,8 +98,8 @@ approval_required:
 chain:
   description:
     - The approval stages, in the order they are asked; empty when no approval is needed.
-    - A stage whose rules name C(escalate_to) carries C(escalation) (group, approvers, after_seconds): who may
-      decide the stage once it has waited that long and been escalated.
+    - A stage whose rules name C(escalate_to) carries C(escalation) (group, approvers, after_seconds), the group
+      that may decide the stage once it has waited that long and been escalated.
   returned: always
   type: list
   elements: dict

@@ -212,4 +212,3 @@ def plan_and_append(tx: Any, request_id: str, plan: Callable[[List[Dict[str, Any
     if records and apply:
         tx.append(records, after.to_dict())
     return before, after, records
-
