@@ -168,6 +168,21 @@ STAGES = [
 ]
 
 
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# Strong signs of the failure first (a failed task, a traceback), then generic error lines.
+ERROR_LINES = (re.compile(r"fatal: \[|FAILED!|^Traceback|^ERROR: "),
+               re.compile(r"^\W*(ERROR|CRITICAL|failed|error)\b", re.I))
+
+
+def first_error(lines, count=12):
+    """The first line that looks like the failure, and what follows it."""
+    for pattern in ERROR_LINES:
+        for index, line in enumerate(lines):
+            if pattern.search(line.strip(" \u2502")):
+                return "\n".join(text.strip(" \u2502") for text in lines[index:index + count])
+    return "(no error line found; see the log)"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", choices=[name for name, _stage in STAGES] + ["lab-test"])
@@ -193,10 +208,13 @@ def main():
         del SKIPPED[:]
         if failed:
             with open(log, encoding="utf-8") as handle:
-                tail = handle.read().splitlines()[-60:]
-            print("---- last lines of %s ----\n%s\n----" % (os.path.relpath(log, ROOT), "\n".join(tail)))
+                lines = [ANSI.sub("", line) for line in handle.read().splitlines()]
+            print("---- last lines of %s ----\n%s\n----" % (os.path.relpath(log, ROOT), "\n".join(lines[-60:])))
             break
     print("%d passed, %d failed" % (total_passed, total_failed))
+    if total_failed:
+        # Last, so that a CI page showing only the end of the output still shows the cause.
+        print("first error in %s:\n%s" % (os.path.relpath(log, ROOT), first_error(lines)))
     return 1 if total_failed else 0
 
 
