@@ -30,6 +30,7 @@ author:
   - hypercloud.builder contributors (@hypercloud)
 extends_documentation_fragment:
   - hypercloud.builder._attributes
+  - hypercloud.builder._provision_request
 options:
   actor:
     description:
@@ -87,32 +88,8 @@ options:
     description: Why the request reached its outcome, or why it was escalated, for the audit log.
     type: str
   request:
+    # type and suboptions: the hypercloud.builder._provision_request fragment
     description: The provisioning request to submit, as for M(hypercloud.builder.provision_policy). Needs O(requester).
-    type: dict
-    suboptions:
-      disk_gb:
-        description: Root disk size, in GB.
-        type: int
-        default: 0
-      flavor:
-        description: Flavor name.
-        type: str
-      image:
-        description: Image name.
-        type: str
-      memory_gb:
-        description: Memory, in GB (1 GB = 1024 MB). Give O(request.memory_gb) or O(request.memory_mb).
-        type: float
-      memory_mb:
-        description: Memory, in MB.
-        type: int
-      project:
-        description: Project (tenant) name.
-        type: str
-      vcpus:
-        description: Number of vCPUs.
-        type: int
-        required: true
   request_id:
     description: The request's id, unique in the store.
     type: str
@@ -223,16 +200,7 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc.provision
     with_approvers,
     with_escalation,
 )
-
-REQUEST_OPTIONS = dict(
-    disk_gb=dict(type="int", default=0),
-    flavor=dict(type="str"),
-    image=dict(type="str"),
-    memory_gb=dict(type="float"),
-    memory_mb=dict(type="int"),
-    project=dict(type="str"),
-    vcpus=dict(type="int", required=True),
-)
+from ansible_collections.hypercloud.builder.plugins.module_utils._request_spec import request_spec
 
 
 def utc_now():
@@ -254,9 +222,7 @@ class ApprovalRequest(HypercloudModule):
         escalate=dict(type="bool"),
         escalation=dict(type="dict", options=dict(after_seconds=dict(type="float"), group=dict(type="str"))),
         reason=dict(type="str"),
-        request=dict(type="dict", options=REQUEST_OPTIONS,
-                     mutually_exclusive=[("memory_gb", "memory_mb")],
-                     required_one_of=[("memory_gb", "memory_mb")]),
+        request=request_spec(required=False),
         request_id=dict(type="str", required=True),
         requester=dict(type="str"),
         rules=dict(type="dict"),

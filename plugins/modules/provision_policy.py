@@ -27,6 +27,7 @@ author:
   - hypercloud.builder contributors (@hypercloud)
 extends_documentation_fragment:
   - hypercloud.builder._attributes
+  - hypercloud.builder._provision_request
 options:
   approver_groups:
     description:
@@ -34,33 +35,8 @@ options:
       - Use it to put your own people on the default rules.
     type: dict
   request:
-    description: The provisioning request.
-    type: dict
+    # type and suboptions: the hypercloud.builder._provision_request fragment
     required: true
-    suboptions:
-      disk_gb:
-        description: Root disk size, in GB.
-        type: int
-        default: 0
-      flavor:
-        description: Flavor name.
-        type: str
-      image:
-        description: Image name.
-        type: str
-      memory_gb:
-        description: Memory, in GB (1 GB = 1024 MB). Give O(request.memory_gb) or O(request.memory_mb).
-        type: float
-      memory_mb:
-        description: Memory, in MB.
-        type: int
-      project:
-        description: Project (tenant) name.
-        type: str
-      vcpus:
-        description: Number of vCPUs.
-        type: int
-        required: true
   rules:
     description:
       - The rule set, as loaded from YAML, with C(approver_groups), C(stages) and C(rules).
@@ -140,25 +116,14 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc.provision
     normalize_request,
     with_approvers,
 )
-
-REQUEST_OPTIONS = dict(
-    disk_gb=dict(type="int", default=0),
-    flavor=dict(type="str"),
-    image=dict(type="str"),
-    memory_gb=dict(type="float"),
-    memory_mb=dict(type="int"),
-    project=dict(type="str"),
-    vcpus=dict(type="int", required=True),
-)
+from ansible_collections.hypercloud.builder.plugins.module_utils._request_spec import request_spec
 
 
 class ProvisionPolicy(HypercloudModule):
     supports_check_mode = True
     argument_spec = dict(
         approver_groups=dict(type="dict"),
-        request=dict(type="dict", required=True, options=REQUEST_OPTIONS,
-                     mutually_exclusive=[("memory_gb", "memory_mb")],
-                     required_one_of=[("memory_gb", "memory_mb")]),
+        request=request_spec(required=True),
         rules=dict(type="dict"),
     )
 
