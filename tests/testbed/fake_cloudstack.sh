@@ -9,9 +9,11 @@
 # (fake-api-key / fake-secret-key) unless ARGS change them.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/testbed/lib.sh
+. "$here/lib.sh"
 python=${HC_FAKE_CLOUDSTACK_PYTHON:-python3}
 
-alive() { [ -f "$1/fake_cloudstack.pid" ] && kill -0 "$(cat "$1/fake_cloudstack.pid")" 2>/dev/null; }
+alive() { pid_alive "$1/fake_cloudstack.pid"; }
 answers() { curl -s -o /dev/null "http://127.0.0.1:$1/client/api" 2>/dev/null; }
 
 up() {
@@ -34,16 +36,7 @@ up() {
   down "$dir" >/dev/null; exit 1
 }
 
-down() {
-  local dir=$1
-  if alive "$dir"; then
-    kill "$(cat "$dir/fake_cloudstack.pid")"
-    for _ in $(seq 1 50); do alive "$dir" || break; sleep 0.1; done
-    rm -f "$dir/fake_cloudstack.pid"; echo changed
-  else
-    rm -f "$dir/fake_cloudstack.pid"; echo ok
-  fi
-}
+down() { pid_stop "$1/fake_cloudstack.pid"; }
 
 case "${1:-}" in
   up) [ $# -ge 3 ] || { echo "usage: $0 up DIR PORT [ARGS...]" >&2; exit 2; }; shift; up "$@" ;;

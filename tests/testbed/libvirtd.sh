@@ -6,13 +6,15 @@
 #   libvirtd.sh status  exit 0 when qemu:///system answers
 # Prints "changed" when it started or stopped something, "ok" otherwise.
 set -euo pipefail
+# shellcheck source=tests/testbed/lib.sh
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 run=${HC_LIBVIRT_RUN:-/run/hypercloud-testbed}
 daemons=(virtlogd virtlockd libvirtd)
 changed=0
 
 answers() { virsh -c qemu:///system version >/dev/null 2>&1; }
 systemd_pid1() { [ "$(cat /proc/1/comm 2>/dev/null)" = systemd ]; }
-alive() { [ -f "$run/$1.pid" ] && kill -0 "$(cat "$run/$1.pid")" 2>/dev/null; }
+alive() { pid_alive "$run/$1.pid"; }
 
 up() {
   if systemd_pid1; then
@@ -49,12 +51,7 @@ down() {
     return 0
   fi
   for d in libvirtd virtlockd virtlogd; do
-    if alive "$d"; then
-      kill "$(cat "$run/$d.pid")"
-      for _ in $(seq 1 50); do alive "$d" || break; sleep 0.1; done
-      changed=1
-    fi
-    rm -f "$run/$d.pid"
+    if [ "$(pid_stop "$run/$d.pid")" = changed ]; then changed=1; fi
   done
 }
 

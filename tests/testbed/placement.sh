@@ -11,21 +11,13 @@
 # DIR/access.log has one line per HTTP request (benchmarks count them).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-# The repository's .build: an ancestor named .build (ansible-test copies this script into a
-# temporary directory under .build/tree when run by make), else <repository>/.build.
-build_dir() {
-  local d=$here
-  while [ "$d" != / ]; do
-    if [ "$(basename "$d")" = .build ]; then echo "$d"; return 0; fi
-    d=$(dirname "$d")
-  done
-  echo "$here/../../.build"
-}
-venv=${HC_PLACEMENT_VENV:-$(build_dir)/placement-venv}
+# shellcheck source=tests/testbed/lib.sh
+. "$here/lib.sh"
+venv=${HC_PLACEMENT_VENV:-$(hc_build_dir "$here")/placement-venv}
 reqs=$here/requirements-placement.txt
 python=${HC_PLACEMENT_PYTHON:-python3}
 
-alive() { [ -f "$1/placement.pid" ] && kill -0 "$(cat "$1/placement.pid" 2>/dev/null)" 2>/dev/null; }
+alive() { pid_alive "$1/placement.pid"; }
 answers() { curl -fsS -o /dev/null -H 'X-Auth-Token: admin' "http://127.0.0.1:$1/" 2>/dev/null; }
 
 install_venv() {
@@ -68,16 +60,7 @@ CONF
   down "$dir" >/dev/null; exit 1
 }
 
-down() {
-  local dir=$1
-  if alive "$dir"; then
-    kill "$(cat "$dir/placement.pid")"
-    for _ in $(seq 1 100); do alive "$dir" || break; sleep 0.1; done
-    rm -f "$dir/placement.pid"; echo changed
-  else
-    rm -f "$dir/placement.pid"; echo ok
-  fi
-}
+down() { pid_stop "$1/placement.pid" 100; }
 
 case "${1:-}" in
   up) [ $# -ge 2 ] || { echo "usage: $0 up DIR [PORT]" >&2; exit 2; }; up "$2" "${3:-18710}" ;;

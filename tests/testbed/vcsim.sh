@@ -10,20 +10,12 @@
 # HC_VCSIM_BUILD: build directory (default: <repository>/.build/vcsim).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-# The repository's .build: an ancestor named .build (ansible-test copies this script into a
-# temporary directory under .build/tree when run by make), else <repository>/.build.
-build_dir() {
-  local d=$here
-  while [ "$d" != / ]; do
-    if [ "$(basename "$d")" = .build ]; then echo "$d"; return 0; fi
-    d=$(dirname "$d")
-  done
-  echo "$here/../../.build"
-}
-build=${HC_VCSIM_BUILD:-$(build_dir)/vcsim}
+# shellcheck source=tests/testbed/lib.sh
+. "$here/lib.sh"
+build=${HC_VCSIM_BUILD:-$(hc_build_dir "$here")/vcsim}
 govmomi=/usr/share/gocode/src/github.com/vmware/govmomi
 
-alive() { [ -f "$1/vcsim.pid" ] && kill -0 "$(cat "$1/vcsim.pid" 2>/dev/null)" 2>/dev/null; }
+alive() { pid_alive "$1/vcsim.pid"; }
 
 compile() {
   [ -d "$govmomi/simulator" ] || { echo "missing $govmomi: apt-get install golang-go golang-github-vmware-govmomi-dev" >&2; exit 1; }
@@ -65,16 +57,7 @@ up() {
   down "$dir" >/dev/null; exit 1
 }
 
-down() {
-  local dir=$1
-  if alive "$dir"; then
-    kill "$(cat "$dir/vcsim.pid")"
-    for _ in $(seq 1 50); do alive "$dir" || break; sleep 0.1; done
-    rm -f "$dir/vcsim.pid"; echo changed
-  else
-    rm -f "$dir/vcsim.pid"; echo ok
-  fi
-}
+down() { pid_stop "$1/vcsim.pid"; }
 
 case "${1:-}" in
   up) [ $# -ge 2 ] || { echo "usage: $0 up DIR [PORT]" >&2; exit 2; }; up "$2" "${3:-18720}" ;;
