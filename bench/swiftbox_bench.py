@@ -89,13 +89,13 @@ def report(where: str, install: float, first: float, out1: str, again: float, ou
     print("  devstack stack.sh (published, NOT measured here): about 40-60 minutes")
 
 
-def on_this_machine() -> None:
+def on_this_machine(missing: "list[str]") -> None:
     shutil.rmtree(BASE, ignore_errors=True)
     try:
         install, _out = playbook("swiftbox_install.yml")
         first, out1 = playbook("swiftbox_converge.yml")
         again, out2 = playbook("swiftbox_converge.yml")
-        report("on this machine (%d packages were missing)" % len(missing_packages()), install, first, out1, again, out2)
+        report("on this machine (%d packages were missing)" % len(missing), install, first, out1, again, out2)
     finally:
         playbook("swiftbox_down.yml")
         shutil.rmtree(BASE, ignore_errors=True)
@@ -122,8 +122,9 @@ def in_a_fresh_container() -> None:
 
 def main() -> None:
     print("swiftbox bench: state under %s, ports 18820-18825" % BASE)
-    if missing_packages():
-        on_this_machine()
+    missing = missing_packages()
+    if missing:
+        on_this_machine(missing)
     else:
         in_a_fresh_container()
 
