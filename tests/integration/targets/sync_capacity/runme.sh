@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# playbooks/sync_capacity.yml end to end: the vCenter simulator read by vsphere_ha_capacity_info, the
+# plan, nova.conf written through nova_scheduler, a real Placement set through placement_inventory,
+# and the restart handler through the service manager. Check mode first (a report, nothing changed),
+# then the sync, then a second run that changes nothing; a cluster that does not exist is refused.
+set -eux
+testbed=../../../../tests/testbed
+state=/tmp/hp-it-sync
+service=/etc/init.d/hp-it-nova-compute
+play=(ansible-playbook hypercloud.builder.sync_capacity -i inventory.yml)
+
+cleanup() {
+  "$testbed/vcsim.sh" down "$state/vcsim" || true
+  "$testbed/placement.sh" down "$state/placement" || true
+  rm -f "$service"
+}
+trap cleanup EXIT
+cleanup
+rm -rf "$state"
+mkdir -p "$state/nc-conf" "$state/nc-placement"
+"$testbed/vcsim.sh" up "$state/vcsim" 18742
+"$testbed/placement.sh" up "$state/placement" 18734
+# No systemd on this machine: a SysV script stands in for nova-compute and logs each (re)start.
+cat > "$service" <<SCRIPT
+#!/bin/sh
+case "\$1" in
+  start|restart|force-reload) echo "\$1" >> $state/restarts.log ;;
+esac
+exit 0
+SCRIPT
+chmod 0755 "$service"
+
+ansible-playbook setup.yml -i inventory.yml
+sha256sum "$state"/nc-*/nova.conf > "$state/seeded.sha256"
+
+# 1. Check mode: the plan reported for both nodes, nothing written anywhere, nothing restarted.
+"${play[@]}" --check --diff | tee "$state/check.out"
+# (the report is JSON-escaped in the output: \" for ")
+grep -qF 'DC0_C0 -> nova_conf: {\"cpu_allocation_ratio\": 0.375, \"ram_allocation_ratio\": 0.75, \"reserved_host_cpus\": 0, \"reserved_host_memory_mb\": 0}' "$state/check.out"
+grep -qF 'DC0_C0 -> placement: {\"cpu_allocation_ratio\": 4.0, \"ram_allocation_ratio\": 1.0, \"reserved_host_cpus\": 32, \"reserved_host_memory_mb\": 131072}' "$state/check.out"
+grep -qF 'HA-usable capacity (percentage policy): 96 GHz (75%) and 384 GB (75%).' "$state/check.out"
+grep -qF 'Plan (reserved): cpu_allocation_ratio 4, ram_allocation_ratio 1, reserved_host_cpus 32, reserved_host_memory_mb 131072; Nova then promises 384 vCPU = 768 GHz and 384 GB.' "$state/check.out"
+grep -Eq 'nc-conf +: ok=[0-9]+ +changed=[1-9]' "$state/check.out"
+sha256sum -c "$state/seeded.sha256"
+ansible-playbook verify.yml -i inventory.yml -e stage=untouched
+
+# 2. The sync, with one fork: nova.conf (backed up) and Placement as planned, nova-compute restarted once per node.
+"${play[@]}" --forks 1 | tee "$state/sync.out"
+ansible-playbook verify.yml -i inventory.yml -e stage=synced
+ls "$state"/nc-conf/nova.conf.*~ "$state"/nc-placement/nova.conf.*~
+grep -q '^debug = false$' "$state/nc-conf/nova.conf"
+grep -q '^cluster_name = DC0_C0$' "$state/nc-placement/nova.conf"
+
+# 3. Again, with the nodes in parallel: nothing changes, nothing restarts.
+"${play[@]}" --forks 5 | tee "$state/again.out"
+grep -Eq 'nc-conf +: ok=[0-9]+ +changed=0 ' "$state/again.out"
+grep -Eq 'nc-placement +: ok=[0-9]+ +changed=0 ' "$state/again.out"
+ansible-playbook verify.yml -i inventory.yml -e stage=synced
+
+# 4. A cluster the vCenter does not have: refused with its name, nothing changed.
+if "${play[@]}" -e sync_capacity_cluster=NOPE > "$state/nope.out"; then
+  echo "a missing cluster was not refused"; exit 1
+fi
+grep -q 'vSphere cluster NOPE not found' "$state/nope.out"
+ansible-playbook verify.yml -i inventory.yml -e stage=synced
