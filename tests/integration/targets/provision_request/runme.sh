@@ -9,6 +9,8 @@ python=$(command -v python)
 PYTHON=$python bash "$root/tests/testbed/provisioning_standins.sh" up "$state"
 trap 'PYTHON=$python bash "$root/tests/testbed/provisioning_standins.sh" down "$state" >/dev/null; rm -rf "$state"' EXIT
 
+# The settings come from the inventory, as an AWX inventory's variables would give them (the
+# playbook's defaults must not hide them); each request comes with -e.
 cat >"$state/vars.yml" <<VARS
 provision_store: $state/approvals.sqlite
 provision_openstack_auth: {auth_url: "http://127.0.0.1:18612/v3", username: hq-it, password: hq-secret,
@@ -20,9 +22,11 @@ provision_approver_groups: {finance: [carol], cloud_admins: [alice, bob]}
 provision_escalation_group: cloud_leads
 provision_escalation_members: [lena]
 VARS
+{ printf 'all:\n  hosts:\n    localhost:\n      ansible_connection: local\n      ansible_python_interpreter: %s\n' "$python"
+  sed 's/^/      /' "$state/vars.yml"; } >"$state/inventory.yml"
 
 play() {  # play REQUEST_JSON [extra args...]: runs the flow, prints the recap line
-    ansible-playbook "$root/playbooks/provision_request.yml" -e "@$state/vars.yml" -e "$@" | tee "$state/last.log" | grep -E '^localhost +:' || true
+    ansible-playbook "$root/playbooks/provision_request.yml" -i "$state/inventory.yml" -e "$@" | tee "$state/last.log" | grep -E '^localhost +:' || true
 }
 decide() {  # decide REQUEST ACTION APPROVER [STAGE]: an approver at the command line; prints CHANGED/SUCCESS/FAILED
     local stage=${4:+,\"stage\":\"$4\"}
