@@ -51,8 +51,9 @@ ls "$state"/nc-conf/nova.conf.*~ "$state"/nc-placement/nova.conf.*~
 grep -q '^debug = false$' "$state/nc-conf/nova.conf"
 grep -q '^cluster_name = DC0_C0$' "$state/nc-placement/nova.conf"
 
-# 3. Again, with the nodes in parallel: nothing changes, nothing restarts.
-"${play[@]}" --forks 5 | tee "$state/again.out"
+# 3. Again, with the nodes in parallel and the Mitogen strategy: nothing changes, nothing restarts.
+mitogen=$(python -c 'import ansible_mitogen, os; print(os.path.join(os.path.dirname(ansible_mitogen.__file__), "plugins", "strategy"))')
+ANSIBLE_STRATEGY_PLUGINS=$mitogen ANSIBLE_STRATEGY=mitogen_linear "${play[@]}" --forks 5 | tee "$state/again.out"
 grep -Eq 'nc-conf +: ok=[0-9]+ +changed=0 ' "$state/again.out"
 grep -Eq 'nc-placement +: ok=[0-9]+ +changed=0 ' "$state/again.out"
 ansible-playbook verify.yml -i inventory.yml -e stage=synced
