@@ -64,3 +64,22 @@ if "${play[@]}" -e sync_capacity_cluster=NOPE > "$state/nope.out"; then
 fi
 grep -q 'vSphere cluster NOPE not found' "$state/nope.out"
 ansible-playbook verify.yml -i inventory.yml -e stage=synced
+
+# 5. AWX job slicing: back to the seeded state, then two slice jobs at the same time, each with an
+#    inventory of only its own node (tests/testbed/awx_slice_inventory.py): the same result.
+ansible-playbook setup.yml -i inventory.yml
+rm -f "$state/restarts.log"
+ansible-playbook verify.yml -i inventory.yml -e stage=untouched
+pids=()
+for k in 1 2; do
+  HC_SLICE_SOURCE=inventory.yml HC_SLICE=$k/2 ansible-playbook hypercloud.builder.sync_capacity \
+    -i "$testbed/awx_slice_inventory.py" > "$state/slice$k.out" 2>&1 &
+  pids+=($!)
+done
+for pid in "${pids[@]}"; do wait "$pid"; done
+grep -Eq '^nc-conf +: ok=[0-9]+ +changed=[1-9]' "$state/slice1.out"
+grep -Eq '^nc-placement +: ok=[0-9]+ +changed=[1-9]' "$state/slice2.out"
+if grep -q '^nc-placement ' "$state/slice1.out" || grep -q '^nc-conf ' "$state/slice2.out"; then
+  echo "a slice ran a host of the other slice"; exit 1
+fi
+ansible-playbook verify.yml -i inventory.yml -e stage=synced
