@@ -27,6 +27,16 @@ extends_documentation_fragment:
   - hypercloud.builder._cloudstack
   - hypercloud.builder._attributes
 options:
+  max_unavailable:
+    description:
+      - With O(state=maintenance), how many hosts of the host's cluster may be out of service at once, this one
+        included; a host counts when it is in a maintenance state or its agent is not C(Up). V(1) drains a host
+        only when every other host of its cluster is in service, so a second roll (a concurrent or sliced job)
+        stops instead of draining a second host.
+      - Checked before the call and again right after it; when another host went out of service in between, the
+        module cancels this host's maintenance and fails, so two rolls started together never both drain.
+      - Unset, no limit.
+    type: int
   name:
     description:
       - Name or id of the host (a routing host, that is a hypervisor). C(listHosts name=) matches substrings;
@@ -104,12 +114,14 @@ vms:
 from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.cloudstack import AUTH_SPEC, CloudStackApi
 from ansible_collections.hypercloud.builder.plugins.module_utils._base import HypercloudModule
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc import host_maintenance as hm
+from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors import PlanError
 
 
 class CloudStackHostMaintenance(HypercloudModule):
     supports_check_mode = True
     shared_spec = AUTH_SPEC
     argument_spec = dict(
+        max_unavailable=dict(type="int"),
         name=dict(type="str", required=True),
         poll_interval=dict(type="float", default=5.0),
         state=dict(type="str", required=True, choices=list(hm.STATES)),
@@ -120,11 +132,16 @@ class CloudStackHostMaintenance(HypercloudModule):
     def run(self):
         p = self.params
         desired = p["state"]
+        limit = hm.valid_limit(p["max_unavailable"])
         api = CloudStackApi.from_params(p, poll_interval=p["poll_interval"])
-        host = hm.find_host(api.hosts(), p["name"])
+        rows = api.hosts()
+        host = hm.find_host(rows, p["name"])
+        action = hm.plan(host, desired)
+        guard = limit if action == hm.PREPARE else None
+        if guard is not None:
+            hm.check_unavailable(rows, host, guard)
         vms = api.vms_on_host(host["id"]) if desired == "maintenance" else []
         before = hm.summary(host)
-        action = hm.plan(host, desired)
         transitions = [hm.describe(host, vms)]
 
         if self.check_mode:
@@ -133,6 +150,12 @@ class CloudStackHostMaintenance(HypercloudModule):
 
         if action:
             api.host_job(action, host["id"], p["timeout"])
+            if guard is not None:
+                try:
+                    hm.check_unavailable(api.hosts(), host, guard, raced=True)
+                except PlanError:
+                    api.host_job(hm.CANCEL, host["id"], p["timeout"])
+                    raise
         if p["wait"]:
             seen = dict(host=host, vms=vms)
 

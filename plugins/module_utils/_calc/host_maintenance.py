@@ -74,6 +74,36 @@ def check_progress(host: Mapping[str, Any], desired: str) -> None:
                         % (host.get("name"), host.get("resourcestate"), host.get("clustername")))
 
 
+def out_of_service(host: Mapping[str, Any]) -> bool:
+    """In a maintenance state, or its agent not Up (Disconnected, Down, Alert, Connecting, ...)."""
+    return host.get("resourcestate") in MAINTENANCE_STATES or host.get("state") != "Up"
+
+
+def valid_limit(max_unavailable: Optional[int]) -> Optional[int]:
+    if max_unavailable is not None and max_unavailable < 1:
+        raise PlanError("max_unavailable must be 1 or more (or unset: no limit), not %d" % max_unavailable)
+    return max_unavailable
+
+
+def check_unavailable(rows: Sequence[Mapping[str, Any]], host: Mapping[str, Any], max_unavailable: int,
+                      raced: bool = False) -> None:
+    """Refuse to drain ``host`` when its cluster would have more than ``max_unavailable`` hosts out of
+    service. ``raced``: checked again right after the call, when the other host went out meanwhile."""
+    others = sorted((h for h in rows if h.get("clusterid") == host.get("clusterid") and h.get("id") != host.get("id")
+                     and out_of_service(h)), key=lambda h: str(h.get("name")))
+    if len(others) < max_unavailable:
+        return
+    seen = ", ".join("%s %s/%s" % (h.get("name"), h.get("resourcestate"), h.get("state")) for h in others)
+    if raced:
+        raise PlanError("host %s: %s of cluster %s went out of service at the same time; this host's maintenance was "
+                        "cancelled (max_unavailable %d). Run one roll at a time: do not slice it or start it twice"
+                        % (host.get("name"), seen, host.get("clustername"), max_unavailable))
+    raise PlanError("host %s: %d other host(s) of cluster %s already out of service (%s), and max_unavailable %d "
+                    "allows %d: another roll may be under way, or a host needs attention. Nothing was changed"
+                    % (host.get("name"), len(others), host.get("clustername"), seen, max_unavailable,
+                       max_unavailable - 1))
+
+
 def predicted(host: Mapping[str, Any], desired: str) -> Dict[str, Any]:
     """The host as it will be once ``desired`` is reached (for check mode and the diff)."""
     after = summary(host)

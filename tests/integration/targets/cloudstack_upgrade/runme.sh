@@ -60,3 +60,12 @@ if "${play[@]}" "${noagent[@]}" -e "$(url 18511)" -e cloudstack_upgrade_ok=true 
 fi
 grep -q 'timed out after 3s waiting for host kvm-1 to reach resource state Enabled and agent Up' "$state/stuck.out"
 python check_log.py "$state/b/events.jsonl" stuck kvm-1 kvm-2
+
+# 5. kvm-1 is still out (its agent never came back): a roll of kvm-2 alone, as a second slice or a
+#    second job would start it, is refused before kvm-2 is touched (cloudstack_upgrade_max_unavailable 1).
+if "${play[@]}" "${noagent[@]}" -e "$(url 18511)" -e cloudstack_upgrade_ok=true -e cloudstack_upgrade_rehearsal=true \
+    -e cloudstack_upgrade_backup_reference=integration-test --limit kvm-2 > "$state/second.out"; then
+  echo "kvm-2 was drained while kvm-1 was out of service"; exit 1
+fi
+grep -q 'host kvm-2: 1 other host(s) of cluster cluster-a already out of service (kvm-1 Enabled/Disconnected)' "$state/second.out"
+python check_log.py "$state/b/events.jsonl" stuck kvm-1 kvm-2

@@ -118,3 +118,45 @@ def test_version_info_waits_for_the_api(fake, capsys):
     rc, result = run(cloudstack_version_info, fake, dict(wait_timeout=1, poll_interval=0.2), capsys, api_url=dead)
     assert rc == 1 and "did not answer within 1s" in result["msg"] and "network error" in result["msg"]
     assert "tries" in result["msg"]
+
+
+def test_max_unavailable_refuses_a_second_host_out(fake, capsys):
+    host(fake, "kvm-2")["resourcestate"] = "PrepareForMaintenance"
+    for extra in (dict(), dict(_ansible_check_mode=True)):
+        rc, result = run(cloudstack_host_maintenance, fake, dict(name="kvm-1", state="maintenance", max_unavailable=1, **extra),
+                         capsys)
+        assert rc == 1 and "kvm-2 PrepareForMaintenance/Up" in result["msg"] and fake.writes() == []
+    rc, result = run(cloudstack_host_maintenance, fake, dict(name="kvm-1", state="maintenance", max_unavailable=0), capsys)
+    assert rc == 1 and "max_unavailable must be 1 or more" in result["msg"] and fake.writes() == []
+
+
+def test_max_unavailable_backs_off_from_a_concurrent_roll(capsys):
+    """Another roll drains kvm-2 between this module's check and its call: kvm-1 is put back and the module fails."""
+    server = fake_cloudstack.FakeCloudStack(hosts=3, maintenance_delay=0.1, up_delay=0.05).start()
+    prepare = server.cmd_prepareHostForMaintenance
+
+    def with_a_concurrent_roll(params):
+        answer = prepare(params)
+        other = host(server, "kvm-2")
+        if other["resourcestate"] == "Enabled":
+            prepare(dict(id=other["id"]))
+        return answer
+
+    server.cmd_prepareHostForMaintenance = with_a_concurrent_roll
+    try:
+        rc, result = run(cloudstack_host_maintenance, server, dict(name="kvm-1", state="maintenance", max_unavailable=1), capsys)
+        assert rc == 1 and "kvm-2 PrepareForMaintenance/Up of cluster cluster-a went out of service" in result["msg"]
+        calls = [e["event"] for e in server.events if e["host"] == "kvm-1" and e["event"].endswith("Maintenance")]
+        assert calls == ["prepareHostForMaintenance", "cancelHostMaintenance"]
+        assert host(server, "kvm-1")["resourcestate"] == "Enabled"
+        # Once kvm-1's agent is Up again, only kvm-2 is out: a limit of 1 refuses kvm-3, a limit of 2 drains it.
+        rc, result = run(cloudstack_host_maintenance, server, dict(name="kvm-1", state="enabled", timeout=30), capsys)
+        assert rc == 0 and not result["changed"] and result["host"]["state"] == "Up"
+        rc, result = run(cloudstack_host_maintenance, server, dict(name="kvm-3", state="maintenance", max_unavailable=1), capsys)
+        assert rc == 1 and "(kvm-2 PrepareForMaintenance/Up)" in result["msg"]
+        rc, result = run(cloudstack_host_maintenance, server, dict(name="kvm-3", state="maintenance", max_unavailable=2,
+                                                                   timeout=30), capsys)
+        assert rc == 0, result["msg"]
+        assert result["changed"] and host(server, "kvm-3")["resourcestate"] == "Maintenance"
+    finally:
+        server.stop()

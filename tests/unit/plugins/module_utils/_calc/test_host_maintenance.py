@@ -102,3 +102,42 @@ def test_version_at_least(version, minimum, ok):
 def test_bad_version():
     with pytest.raises(PlanError, match="not a CloudStack version"):
         hm.version_at_least("4.x", "4.20")
+
+
+def peer(name, resource="Enabled", state="Up", cluster="c-a"):
+    return dict(host(resource, state, name), clusterid=cluster)
+
+
+@pytest.mark.parametrize("peers, limit, refused", [
+    ([], 1, None),
+    ([peer("kvm-2"), peer("kvm-3")], 1, None),
+    ([peer("kvm-2", "PrepareForMaintenance")], 1, "kvm-2 PrepareForMaintenance/Up"),
+    ([peer("kvm-2", "Maintenance")], 1, "1 other host(s) of cluster cluster-a already out of service"),
+    ([peer("kvm-2", "ErrorInMaintenance")], 1, "kvm-2 ErrorInMaintenance/Up"),
+    ([peer("kvm-2", state="Disconnected")], 1, "kvm-2 Enabled/Disconnected"),
+    ([peer("kvm-2", state="Connecting")], 1, "kvm-2 Enabled/Connecting"),
+    ([peer("kvm-2", "Disabled")], 1, None),  # an administrator's Disabled host still runs its VMs
+    ([peer("kvm-2", "Maintenance", cluster="c-b")], 1, None),  # another cluster
+    ([peer("kvm-2", "Maintenance")], 2, None),
+    ([peer("kvm-3", "Maintenance"), peer("kvm-2", state="Down")], 2, "kvm-2 Enabled/Down, kvm-3 Maintenance/Up"),
+])
+def test_check_unavailable(peers, limit, refused):
+    me = peer("kvm-1")
+    rows = [me, dict(me)] + peers  # the host itself (listed again) never counts
+    if refused is None:
+        hm.check_unavailable(rows, me, limit)
+        return
+    with pytest.raises(PlanError) as err:
+        hm.check_unavailable(rows, me, limit)
+    assert refused in str(err.value) and "Nothing was changed" in str(err.value)
+    with pytest.raises(PlanError, match="went out of service at the same time; this host's maintenance was cancelled"):
+        hm.check_unavailable(rows, me, limit, raced=True)
+
+
+@pytest.mark.parametrize("value, ok", [(None, True), (1, True), (3, True), (0, False), (-1, False)])
+def test_valid_limit(value, ok):
+    if ok:
+        assert hm.valid_limit(value) == value
+    else:
+        with pytest.raises(PlanError, match="max_unavailable must be 1 or more"):
+            hm.valid_limit(value)
