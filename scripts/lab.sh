@@ -9,7 +9,9 @@ strategy=${2:-${LAB_STRATEGY:-linear}}
 case "$action" in
   converge)
     if [ "$strategy" = mitogen ]; then
-      ANSIBLE_STRATEGY_PLUGINS=$(python -c 'import ansible_mitogen, os; print(os.path.join(os.path.dirname(ansible_mitogen.__file__), "plugins", "strategy"))')
+      # shellcheck source=tests/testbed/lib.sh
+      . tests/testbed/lib.sh
+      ANSIBLE_STRATEGY_PLUGINS=$(mitogen_strategy_dir)
       export ANSIBLE_STRATEGY_PLUGINS ANSIBLE_STRATEGY=mitogen_linear
     fi
     echo "lab: converging playbooks/lab.yml with the $strategy strategy"

@@ -29,3 +29,9 @@ pid_stop() {
     rm -f "$file"; echo ok
   fi
 }
+
+# mitogen_strategy_dir: the directory of the Mitogen strategy plugins (ANSIBLE_STRATEGY_PLUGINS) of the
+# python on PATH.
+mitogen_strategy_dir() {
+  python -c 'import ansible_mitogen, os; print(os.path.join(os.path.dirname(ansible_mitogen.__file__), "plugins", "strategy"))'
+}

@@ -8,6 +8,9 @@ testbed=../../../../tests/testbed
 state=/tmp/hp-it-sync
 service=/etc/init.d/hp-it-nova-compute
 play=(ansible-playbook hypercloud.builder.sync_capacity -i inventory.yml)
+# shellcheck source=tests/testbed/lib.sh
+. "$testbed/lib.sh"
+verify() { ansible-playbook verify.yml -i inventory.yml -e "stage=$1"; }
 
 cleanup() {
   "$testbed/vcsim.sh" down "$state/vcsim" || true
@@ -42,34 +45,33 @@ grep -qF 'HA-usable capacity (percentage policy): 96 GHz (75%) and 384 GB (75%).
 grep -qF 'Plan (reserved): cpu_allocation_ratio 4, ram_allocation_ratio 1, reserved_host_cpus 32, reserved_host_memory_mb 131072; Nova then promises 384 vCPU = 768 GHz and 384 GB.' "$state/check.out"
 grep -Eq 'nc-conf +: ok=[0-9]+ +changed=[1-9]' "$state/check.out"
 sha256sum -c "$state/seeded.sha256"
-ansible-playbook verify.yml -i inventory.yml -e stage=untouched
+verify untouched
 
 # 2. The sync, with one fork: nova.conf (backed up) and Placement as planned, nova-compute restarted once per node.
 "${play[@]}" --forks 1 | tee "$state/sync.out"
-ansible-playbook verify.yml -i inventory.yml -e stage=synced
+verify synced
 ls "$state"/nc-conf/nova.conf.*~ "$state"/nc-placement/nova.conf.*~
 grep -q '^debug = false$' "$state/nc-conf/nova.conf"
 grep -q '^cluster_name = DC0_C0$' "$state/nc-placement/nova.conf"
 
 # 3. Again, with the nodes in parallel and the Mitogen strategy: nothing changes, nothing restarts.
-mitogen=$(python -c 'import ansible_mitogen, os; print(os.path.join(os.path.dirname(ansible_mitogen.__file__), "plugins", "strategy"))')
-ANSIBLE_STRATEGY_PLUGINS=$mitogen ANSIBLE_STRATEGY=mitogen_linear "${play[@]}" --forks 5 | tee "$state/again.out"
+ANSIBLE_STRATEGY_PLUGINS=$(mitogen_strategy_dir) ANSIBLE_STRATEGY=mitogen_linear "${play[@]}" --forks 5 | tee "$state/again.out"
 grep -Eq 'nc-conf +: ok=[0-9]+ +changed=0 ' "$state/again.out"
 grep -Eq 'nc-placement +: ok=[0-9]+ +changed=0 ' "$state/again.out"
-ansible-playbook verify.yml -i inventory.yml -e stage=synced
+verify synced
 
 # 4. A cluster the vCenter does not have: refused with its name, nothing changed.
 if "${play[@]}" -e sync_capacity_cluster=NOPE > "$state/nope.out"; then
   echo "a missing cluster was not refused"; exit 1
 fi
 grep -q 'vSphere cluster NOPE not found' "$state/nope.out"
-ansible-playbook verify.yml -i inventory.yml -e stage=synced
+verify synced
 
 # 5. AWX job slicing: back to the seeded state, then two slice jobs at the same time, each with an
 #    inventory of only its own node (tests/testbed/awx_slice_inventory.py): the same result.
 ansible-playbook setup.yml -i inventory.yml
 rm -f "$state/restarts.log"
-ansible-playbook verify.yml -i inventory.yml -e stage=untouched
+verify untouched
 pids=()
 for k in 1 2; do
   HC_SLICE_SOURCE=inventory.yml HC_SLICE=$k/2 ansible-playbook hypercloud.builder.sync_capacity \
@@ -82,4 +84,4 @@ grep -Eq '^nc-placement +: ok=[0-9]+ +changed=[1-9]' "$state/slice2.out"
 if grep -q '^nc-placement ' "$state/slice1.out" || grep -q '^nc-conf ' "$state/slice2.out"; then
   echo "a slice ran a host of the other slice"; exit 1
 fi
-ansible-playbook verify.yml -i inventory.yml -e stage=synced
+verify synced
