@@ -3,7 +3,8 @@
 # Copyright: (c) 2026, hypercloud.builder contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Run the test stages of `make test` in order and stop at the first failure.
+"""Run the test stages of `make test` in order and stop at the first failure (the first, static
+stages run in two lanes side by side: see LANES).
 
 Each stage prints one line, ``stage NAME: N passed, M failed (T s)``, and its full output goes to
 ``.build/logs/NAME.log`` (the tail is shown when it fails). The last line is the total, in the form
@@ -18,6 +19,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 import xml.etree.ElementTree as ET
 
@@ -183,30 +185,65 @@ def first_error(lines, count=12):
     return "(no error line found; see the log)"
 
 
+# The first stages only read the working tree (sanity reads its copy in .build/tree) and start no
+# service, so they run in two lanes side by side, one per core; their lines are printed in the
+# order of STAGES once both lanes are done.
+LANES = (("sanity", "docs"), ("lint", "ruff", "changelog", "ee"))
+
+
+def run_stage(name, stage):
+    """Run one stage with a fresh log: (passed, failed, seconds)."""
+    log = os.path.join(LOGS, name + ".log")
+    open(log, "w", encoding="utf-8").close()
+    start = time.time()
+    try:
+        passed, failed = stage(log), 0
+    except StageFailed as err:
+        passed, failed = err.passed, err.failed
+    return passed, failed, time.time() - start
+
+
+def run_lanes():
+    """Every stage of LANES, each lane's stages in turn until one fails: {name: result}."""
+    stages = dict(STAGES)
+    results = {}
+
+    def lane(names):
+        for name in names:
+            results[name] = run_stage(name, stages[name])
+            if results[name][1]:
+                return
+
+    threads = [threading.Thread(target=lane, args=(names,)) for names in LANES]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", choices=[name for name, _stage in STAGES] + ["lab-test"])
     args = parser.parse_args()
     only = "lab" if args.only == "lab-test" else args.only
     os.makedirs(LOGS, exist_ok=True)
+    early = {} if only else run_lanes()
     total_passed = total_failed = 0
     for name, stage in STAGES:
         if only and name != only:
             continue
-        log = os.path.join(LOGS, name + ".log")
-        open(log, "w", encoding="utf-8").close()
-        start = time.time()
-        try:
-            passed, failed = stage(log), 0
-        except StageFailed as err:
-            passed, failed = err.passed, err.failed
+        # A lane stops at its first failure, and that failure is printed (and stops this loop)
+        # before any stage the lane then left out.
+        passed, failed, seconds = early[name] if name in early else run_stage(name, stage)
         total_passed += passed
         total_failed += failed
-        print("stage %s: %d passed, %d failed (%.1f s)" % (name, passed, failed, time.time() - start), flush=True)
+        print("stage %s: %d passed, %d failed (%.1f s)" % (name, passed, failed, seconds), flush=True)
         for what in SKIPPED:
             print("  not run by make test: %s (see its NOT_IN_MAKE_TEST)" % what)
         del SKIPPED[:]
         if failed:
+            log = os.path.join(LOGS, name + ".log")
             with open(log, encoding="utf-8") as handle:
                 lines = [ANSI.sub("", line) for line in handle.read().splitlines()]
             print("---- last lines of %s ----\n%s\n----" % (os.path.relpath(log, ROOT), "\n".join(lines[-60:])))
