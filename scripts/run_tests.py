@@ -177,11 +177,13 @@ ERROR_LINES = (re.compile(r"fatal: \[|FAILED!|^Traceback|^ERROR: "),
 
 
 def first_error(lines, count=12):
-    """The first line that looks like the failure, and what follows it."""
+    """The first line that looks like the failure, and what follows it. A failure that a test
+    expects (Ansible prints ``...ignoring`` on the next line) is not the cause."""
+    clean = [line.strip(" \u2502") for line in lines]
     for pattern in ERROR_LINES:
-        for index, line in enumerate(lines):
-            if pattern.search(line.strip(" \u2502")):
-                return "\n".join(text.strip(" \u2502") for text in lines[index:index + count])
+        for index, line in enumerate(clean):
+            if pattern.search(line) and clean[index + 1:index + 2] != ["...ignoring"]:
+                return "\n".join(clean[index:index + count])
     return "(no error line found; see the log)"
 
 
