@@ -19,6 +19,9 @@ description:
     daemon when it is gone, restarts it when the fingerprint changed, and otherwise changes nothing.
   - After a start it waits for O(wait_port) and fails with the last log lines if the daemon exits
     or the port does not answer.
+  - It refuses to start the daemon, and changes nothing, when O(wait_port) already answers while the
+    recorded daemon is not running; another process holds the port, and its answer would be taken
+    for the new daemon's.
   - It is not a resident supervisor; a daemon that dies between runs is restarted by the next run.
 author:
   - hypercloud.builder contributors (@hypercloud)
@@ -130,7 +133,10 @@ class DaemonProcess(HypercloudModule):
         record = process.read_record(p["record"])
         proc = process.proc(record.pid) if record else None
         current = fingerprint(p["argv"], env, process.digests(p["config_files"]) if p["state"] != "stopped" else {})
-        plan = plan_daemon(p["state"], record, proc, current)
+        busy = None
+        if p["wait_port"] and p["state"] != "stopped" and process.answers(p["wait_host"], p["wait_port"]):
+            busy = "%s:%d" % (p["wait_host"], p["wait_port"])
+        plan = plan_daemon(p["state"], record, proc, current, busy)
         pid = record.pid if plan.running and record else 0
         if plan.action != "none" and not self.check_mode:
             if plan.action in ("stop", "restart") and record:

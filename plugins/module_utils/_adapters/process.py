@@ -103,6 +103,15 @@ def tail(path: str, lines: int = 20) -> str:
         return ""
 
 
+def answers(host: str, port: int) -> bool:
+    """Whether ``host:port`` accepts a TCP connection now."""
+    try:
+        with socket.create_connection((host, port), timeout=1.0):
+            return True
+    except OSError:
+        return False
+
+
 def wait_ready(pid: int, host: str, port: int, timeout: float, log_file: str) -> None:
     """Wait until ``host:port`` accepts connections; fail early when the process dies."""
     deadline = time.monotonic() + timeout
@@ -110,9 +119,7 @@ def wait_ready(pid: int, host: str, port: int, timeout: float, log_file: str) ->
         if not alive(pid):
             raise AdapterError("the process (pid %d) exited before %s:%d answered; last log lines:\n%s"
                                % (pid, host, port, tail(log_file)))
-        try:
-            with socket.create_connection((host, port), timeout=1.0):
-                return
-        except OSError:
-            time.sleep(0.2)
+        if answers(host, port):
+            return
+        time.sleep(0.2)
     raise AdapterError("%s:%d did not answer within %ds; last log lines:\n%s" % (host, port, timeout, tail(log_file)))

@@ -68,8 +68,14 @@ def is_running(record: Optional[Record], proc: Optional[Proc]) -> bool:
                 and matches(record.argv, proc.cmdline))
 
 
-def plan_daemon(state: str, record: Optional[Record], proc: Optional[Proc], current: str) -> DaemonPlan:
-    """What to do to reach ``state`` given the record, the process and the current fingerprint."""
+def plan_daemon(state: str, record: Optional[Record], proc: Optional[Proc], current: str,
+                busy: Optional[str] = None) -> DaemonPlan:
+    """What to do to reach ``state`` given the record, the process and the current fingerprint.
+
+    ``busy`` names the daemon's ready port (``host:port``) when it already answers. A start is then
+    refused: the recorded daemon is not running, so another process holds the port, and waiting for
+    the port would take that process's answer for the new daemon's.
+    """
     if state not in STATES:
         raise PlanError("state must be one of %s, not %r" % (", ".join(STATES), state))
     running = is_running(record, proc)
@@ -78,6 +84,9 @@ def plan_daemon(state: str, record: Optional[Record], proc: Optional[Proc], curr
             DaemonPlan("none", "not running", False)
     if not running:
         reason = "not started yet" if record is None else "pid %d is gone" % record.pid
+        if busy:
+            raise PlanError("%s already answers, but the daemon is %s: another process holds the port. Stop that "
+                            "process or choose another port; nothing was started" % (busy, reason))
         return DaemonPlan("start", reason, False)
     if state == "restarted":
         return DaemonPlan("restart", "restart requested", True)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sys
+import time
 
 import pytest
 
@@ -79,6 +81,39 @@ def test_daemon_process_reports_a_daemon_that_dies_before_its_port(tmp_path, cap
             "log_file": str(tmp_path / "d.log"), "wait_port": 1, "wait_timeout": 10}
     rc, result = run(daemon_process, args, capsys)
     assert rc == 1 and "exited before 127.0.0.1:1 answered" in result["msg"] and "boom" in result["msg"]
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_daemon_process_refuses_a_start_when_another_process_holds_its_port(tmp_path, capsys, check_mode):
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen(1)
+        port = other.getsockname()[1]
+        marker = tmp_path / "started"
+        args = {"argv": [sys.executable, "-c", "open(%r, 'w').close()" % str(marker)], "record": str(tmp_path / "d.json"),
+                "log_file": str(tmp_path / "d.log"), "wait_port": port, "_ansible_check_mode": check_mode}
+        rc, result = run(daemon_process, args, capsys)
+    assert rc == 1 and "127.0.0.1:%d already answers, but the daemon is not started yet" % port in result["msg"]
+    assert "Traceback" not in result["msg"]
+    assert not os.listdir(tmp_path)
+
+
+def test_daemon_process_keeps_a_running_daemon_that_answers_on_its_port(tmp_path, capsys):
+    port_file = tmp_path / "port"
+    code = ("import socket, time\ns = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(5)\n"
+            "open(%r, 'w').write(str(s.getsockname()[1]))\ntime.sleep(60)" % str(port_file))
+    args = {"argv": [sys.executable, "-c", code], "record": str(tmp_path / "d.json"), "log_file": str(tmp_path / "d.log")}
+    rc, started = run(daemon_process, args, capsys)
+    try:
+        for _try in range(100):
+            if port_file.exists() and port_file.read_text():
+                break
+            time.sleep(0.05)
+        args["wait_port"] = int(port_file.read_text())
+        rc, same = run(daemon_process, args, capsys)
+        assert rc == 0 and same["action"] == "none" and same["pid"] == started["pid"]
+    finally:
+        run(daemon_process, dict(args, state="stopped"), capsys)
 
 
 def test_devstack_local_conf_writes_0600_and_is_idempotent(tmp_path, capsys):

@@ -59,6 +59,28 @@ def test_fingerprint_follows_files_argv_and_env():
     assert base != fingerprint(["a"], {"X": "1"}, {"/f": "1"})
 
 
+@pytest.mark.parametrize("state, record, proc, current, action", [
+    ("started", REC, ALIVE, "f1", "none"),
+    ("started", REC, ALIVE, "f2", "restart"),
+    ("restarted", REC, ALIVE, "f1", "restart"),
+    ("stopped", REC, ALIVE, "f1", "stop"),
+    ("stopped", None, None, "f1", "none"),
+])
+def test_the_running_daemon_answering_on_its_port_is_not_a_conflict(state, record, proc, current, action):
+    assert plan_daemon(state, record, proc, current, busy="127.0.0.1:8080").action == action
+
+
+@pytest.mark.parametrize("state, record, proc, reason", [
+    ("started", None, None, "not started yet"),
+    ("started", REC, None, "pid 42 is gone"),
+    ("started", REC, Proc(42, "Z", ALIVE.cmdline), "pid 42 is gone"),
+    ("restarted", REC, Proc(42, "S", ("/usr/bin/sleep", "100")), "pid 42 is gone"),
+])
+def test_a_start_is_refused_when_another_process_answers_on_the_port(state, record, proc, reason):
+    with pytest.raises(PlanError, match="127.0.0.1:8080 already answers, but the daemon is %s: another process" % reason):
+        plan_daemon(state, record, proc, "f1", busy="127.0.0.1:8080")
+
+
 def test_bad_state():
     with pytest.raises(PlanError, match="state must be"):
         plan_daemon("running", None, None, "f")
