@@ -24,6 +24,7 @@ up() {
     if [ "$(cat "$dir/fake_cloudstack.port" 2>/dev/null)" = "$port" ]; then echo ok; return 0; fi
     echo "a fake CloudStack from $dir already runs on port $(cat "$dir/fake_cloudstack.port")" >&2; exit 1
   fi
+  port_free "$port" "the fake CloudStack of $dir"
   nohup "$python" "$here/fake_cloudstack.py" --port "$port" --log "$dir/events.jsonl" "$@" \
     >"$dir/fake_cloudstack.out" 2>&1 </dev/null &
   echo $! > "$dir/fake_cloudstack.pid"

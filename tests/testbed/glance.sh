@@ -6,6 +6,9 @@
 #   glance.sh status DIR     exit 0 when the API answers
 # Prints "changed" when it started or stopped something, "ok" otherwise. Testbed notes 10.
 set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/testbed/lib.sh
+. "$here/lib.sh"
 cmd=${1:-}
 dir=${2:-}
 port=${3:-}
@@ -32,6 +35,7 @@ up() {
   [ -n "$port" ] || { echo "glance.sh up needs a port" >&2; exit 2; }
   command -v glance-api >/dev/null || { echo "glance-api is not installed (bindep.txt [test])" >&2; exit 1; }
   if alive; then return 0; fi
+  port_free "$port" "the glance-api of $dir"
   mkdir -p "$dir/images" "$dir/staging" "$dir/locks"
   echo "$port" > "$dir/port"
   cat > "$dir/glance-api.conf" <<EOF

@@ -30,6 +30,16 @@ pid_stop() {
   fi
 }
 
+# port_free PORT WHAT: fail, naming the port, when something already accepts connections on
+# 127.0.0.1:PORT. Called before starting WHAT, whose own pid file showed no live process: a leftover
+# from an earlier run would otherwise answer the readiness check in the new one's place.
+port_free() {
+  if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+    echo "127.0.0.1:$1 already answers, but $2 is not running: another process holds the port (a leftover from an earlier run?). Stop it and run again." >&2
+    exit 1
+  fi
+}
+
 # mitogen_strategy_dir: the directory of the Mitogen strategy plugins (ANSIBLE_STRATEGY_PLUGINS) of the
 # python on PATH.
 mitogen_strategy_dir() {

@@ -35,6 +35,7 @@ up() {
   local dir port=$2
   mkdir -p "$1"; dir=$(cd "$1" && pwd)
   if alive "$dir"; then echo ok; return 0; fi
+  port_free "$port" "the Placement of $dir"
   install_venv
   cat > "$dir/placement.conf" <<CONF
 [DEFAULT]

@@ -41,6 +41,7 @@ up() {
   local dir=$1 port=${2:-18720}
   mkdir -p "$dir"
   if alive "$dir"; then echo ok; return 0; fi
+  port_free "$port" "the vcsim of $dir"
   compile
   : > "$dir/vcsim.log"
   setsid "$build/hpvcsim" -l "127.0.0.1:$port" >"$dir/vcsim.log" 2>&1 < /dev/null &
