@@ -30,12 +30,13 @@ pid_stop() {
   fi
 }
 
-# port_free PORT WHAT: fail, naming the port, when something already accepts connections on
+# port_free PORT WHAT [REMEDY]: fail, naming the port, when something already accepts connections on
 # 127.0.0.1:PORT. Called before starting WHAT, whose own pid file showed no live process: a leftover
-# from an earlier run would otherwise answer the readiness check in the new one's place.
+# from an earlier run would otherwise answer the readiness check in the new one's place. REMEDY is
+# offered besides stopping the leftover.
 port_free() {
   if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
-    echo "127.0.0.1:$1 already answers, but $2 is not running: another process holds the port (a leftover from an earlier run?). Stop it and run again." >&2
+    echo "127.0.0.1:$1 already answers, but $2 is not running: another process holds the port (a leftover from an earlier run?). Stop it${3:+ or $3} and run again." >&2
     exit 1
   fi
 }

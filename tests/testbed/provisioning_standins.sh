@@ -14,6 +14,8 @@ set -euo pipefail
 action=${1:?usage: $0 up|down|status DIR}
 dir=${2:?usage: $0 up|down|status DIR}
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/testbed/lib.sh
+. "$here/lib.sh"
 python=${PYTHON:-python3}
 declare -A port=([cmdb]=${HQ_CMDB_PORT:-18601} [nova]=${HQ_NOVA_PORT:-18602} [awx]=${HQ_AWX_PORT:-18603})
 
@@ -37,9 +39,7 @@ up)
     mkdir -p "$dir"
     for name in cmdb nova awx; do
         running "$name" && continue
-        if answers "${port[$name]}"; then
-            echo "port ${port[$name]} is taken by another process; set HQ_${name^^}_PORT" >&2; exit 1
-        fi
+        port_free "${port[$name]}" "the fake_$name of $dir" "set HQ_${name^^}_PORT"
         setsid "$python" "$here/fake_$name.py" --port "${port[$name]}" --state "$dir" \
             >"$dir/$name.log" 2>&1 </dev/null &
         echo $! >"$dir/$name.pid"
