@@ -16,7 +16,7 @@ if [ -z "$cmd" ] || [ -z "$dir" ]; then echo "usage: $0 up DIR PORT | down DIR |
 pidfile="$dir/glance-api.pid"
 changed=0
 
-alive() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
+alive() { pid_alive "$pidfile"; }
 answers() {
   local p
   p=$(cat "$dir/port" 2>/dev/null) || return 1

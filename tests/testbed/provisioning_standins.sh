@@ -31,7 +31,7 @@ except Exception:
 PY
 }
 
-running() { [[ -f $dir/$1.pid ]] && kill -0 "$(cat "$dir/$1.pid")" 2>/dev/null; }
+running() { pid_alive "$dir/$1.pid"; }
 
 changed=ok
 case $action in
