@@ -90,7 +90,9 @@ options:
     type: int
     default: 30
   progress_file:
-    description: A file each poll's line is appended to.
+    description:
+      - A file each poll's line is appended to. Its directory must exist.
+      - If the file cannot be written while the build runs, the module warns once and goes on waiting.
     type: path
   screenshot:
     description: Where the console screenshot is saved on timeout.
@@ -173,6 +175,7 @@ xml:
   sample: "<domain type=\"kvm\"><name>hw-build-ws2022</name>...</domain>"
 """
 
+import os
 import time
 
 from ansible_collections.hypercloud.builder.plugins.module_utils._adapters import libvirt_build as lv
@@ -186,6 +189,7 @@ VM_FIELDS = ("name", "disk", "cdroms", "floppy", "firmware", "tpm", "domain_type
 
 class LibvirtBuildVm(HypercloudModule):
     supports_check_mode = True
+    progress_failed = False  # set once progress_file could not be written
     argument_spec = dict(
         boot_keypress_seconds=dict(type="int", default=0, no_log=False), cdroms=dict(type="list", elements="path", default=[]),
         disk=dict(type="path"), disk_bus=dict(type="str", default="virtio", choices=["sata", "scsi", "virtio"]),
@@ -214,6 +218,9 @@ class LibvirtBuildVm(HypercloudModule):
                                status="absent", **out)
         xml = calc.render_domain(calc.BuildVm(**{k: (tuple(p[k]) if k == "cdroms" else p[k]) for k in VM_FIELDS}))
         out["xml"] = xml
+        folder = os.path.dirname(p["progress_file"] or "") or "."
+        if p["progress_file"] and not os.path.isdir(folder):
+            raise PlanError("progress_file %s: the directory %s does not exist" % (p["progress_file"], folder))
         before = "absent"
         if dom is not None:
             stamp, finished = calc.stamp_of(conn.xml(dom))
@@ -274,9 +281,15 @@ class LibvirtBuildVm(HypercloudModule):
 
     def report(self, line):
         self.module.log("libvirt_build_vm %s: %s" % (self.params["name"], line))
-        if self.params["progress_file"]:
-            with open(self.params["progress_file"], "a", encoding="utf-8") as handle:
-                handle.write("%s %s %s\n" % (time.strftime("%Y-%m-%dT%H:%M:%S"), self.params["name"], line))
+        if self.params["progress_file"] and not self.progress_failed:
+            try:
+                with open(self.params["progress_file"], "a", encoding="utf-8") as handle:
+                    handle.write("%s %s %s\n" % (time.strftime("%Y-%m-%dT%H:%M:%S"), self.params["name"], line))
+            except OSError as exc:
+                # The build goes on: the lines stay in the result's progress.
+                self.progress_failed = True
+                self.module.warn("progress_file %s cannot be written (%s); no more lines go to it"
+                                 % (self.params["progress_file"], exc))
 
     def shoot(self, conn, dom):
         path = self.params["screenshot"]

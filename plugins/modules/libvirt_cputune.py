@@ -76,7 +76,10 @@ options:
     description: With O(policy=spread), the NUMA node to take pCPUs from; by default the first with enough free.
     type: int
   numa_nodeset:
-    description: numatune memory nodeset (C(0), C(0-1)); live changes need the cpuset cgroup controller.
+    description:
+      - numatune memory nodeset (C(0), C(0-1), C(0,2)); live changes need the cpuset cgroup controller.
+      - Compared as a set of nodes, so C(0,1) matches the C(0-1) libvirt reports. Every node must exist on
+        the host; otherwise the task fails before anything is changed.
     type: str
   period:
     description: CFS period of each vCPU, in microseconds (1000-1000000).

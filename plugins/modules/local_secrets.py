@@ -13,7 +13,8 @@ version_added: 0.1.0
 description:
   - Makes sure a JSON file on the managed host holds a value for every name in O(names).
   - A value given in O(values) is stored; a name with no stored value gets a random one (URL-safe,
-    O(length) bytes of entropy); a stored value is reused, so a re-run changes nothing.
+    O(length) bytes of entropy); a stored value is reused, so a re-run changes nothing. A stored
+    C(null) or empty string is no value: it is replaced like a missing one.
   - Names in O(immutable) may not change once stored (for example a Swift hash path suffix); a
     different given value is refused with nothing changed.
   - The file is written atomically with mode 0600; the values are never returned. Read them with
@@ -30,7 +31,7 @@ options:
     elements: str
     default: []
   length:
-    description: Bytes of entropy of generated values.
+    description: Bytes of entropy of generated values, 1 or more.
     type: int
     default: 24
   names:
@@ -89,6 +90,7 @@ import tempfile
 
 from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.errors import AdapterError
 from ansible_collections.hypercloud.builder.plugins.module_utils._base import HypercloudModule
+from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors import PlanError
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.secrets import plan_secrets
 
 
@@ -112,7 +114,8 @@ class LocalSecrets(HypercloudModule):
             raise AdapterError("secrets file %s cannot be read as JSON: %s" % (path, exc)) from exc
         if not isinstance(data, dict):
             raise AdapterError("secrets file %s does not hold a JSON object" % path)
-        return {str(k): str(v) for k, v in data.items()}
+        # null and "" hold no secret: such a name counts as missing, and is generated or set again.
+        return {str(k): str(v) for k, v in data.items() if v is not None and v != ""}
 
     def write(self, path, values):
         directory = os.path.dirname(path) or "."
@@ -127,6 +130,8 @@ class LocalSecrets(HypercloudModule):
 
     def run(self):
         p = self.params
+        if p["length"] < 1:
+            raise PlanError("length must be 1 or more (bytes of entropy), not %d" % p["length"])
         if not os.path.isdir(os.path.dirname(p["path"]) or "."):
             raise AdapterError("the directory of %s does not exist" % p["path"])
         stored = self.read(p["path"])

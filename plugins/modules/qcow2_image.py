@@ -95,6 +95,7 @@ import json
 import os
 
 from ansible_collections.hypercloud.builder.plugins.module_utils._adapters import image_tools as io
+from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.errors import AdapterError
 from ansible_collections.hypercloud.builder.plugins.module_utils._base import HypercloudModule
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors import PlanError
 
@@ -116,12 +117,17 @@ class Qcow2Image(HypercloudModule):
         p = self.params
         path = p["path"]
         sidecars = [path + ".sha256", path + ".stamp.json"]
+        if os.path.isdir(path):
+            raise PlanError("path %s is a directory, not an image file" % path)
         exists = os.path.exists(path)
         if p["state"] == "absent":
             gone = [f for f in [path] + sidecars if os.path.exists(f)]
             if not self.check_mode:
                 for name in gone:
-                    os.unlink(name)
+                    try:
+                        os.unlink(name)
+                    except OSError as err:
+                        raise AdapterError("cannot remove %s: %s" % (name, err)) from None
             return self.result(bool(gone), "present" if exists else "absent", "absent", path=path, checksum=None,
                                stamp="")
         tools = io.ImageTools(self.module.run_command, self.module.get_bin_path)
@@ -138,10 +144,13 @@ class Qcow2Image(HypercloudModule):
             if action == "create":
                 tools.create_qcow2(path, p["size"])
             else:
+                tools.convert(p["source"], path, p["compress"])
+                # The old stamp no longer describes the image: gone before the new one is written, so a
+                # failure in between leaves an image that is converted again, never a stale stamp. A
+                # failed conversion leaves the old image and its stamp as they were.
                 for name in sidecars:
                     if os.path.exists(name):
                         os.unlink(name)
-                tools.convert(p["source"], path, p["compress"])
                 checksum = io.sha256_file(path)
                 io.write_atomic(path + ".sha256", ("%s  %s\n" % (checksum, os.path.basename(path))).encode())
                 io.write_atomic(path + ".stamp.json", json.dumps(dict(

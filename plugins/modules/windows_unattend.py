@@ -22,7 +22,7 @@ description:
     itself off when the image is ready.
   - Builds the answer media from O(dest), an ISO (xorriso or genisoimage) or a 1.44 MB floppy (mtools),
     when O(media) is not V(none). Files are written atomically; files it wrote before and no longer
-    renders are removed; the media is rebuilt only when the contents changed.
+    renders are removed; the media is rebuilt only when its contents, its kind or its label changed.
   - Returns C(inputs_hash), which changes with the answer files, the identity of O(hash_files) and
     O(hash_extra). A finished image stamped with the same hash does not need to be built again.
 author:
@@ -298,6 +298,8 @@ class WindowsUnattend(HypercloudModule):
         digests = {name: bytes.fromhex(io.sha256_file(src)) if os.path.isfile(src) else self.missing(src)
                    for name, src in copies.items()}
         dest = p["dest"]
+        if os.path.exists(dest) and not os.path.isdir(dest):
+            raise calc.PlanError("dest %s exists and is not a directory" % dest)
         old = io.read_json(os.path.join(dest, MANIFEST))
         writes = {n: data for n, data in rendered.files.items() if io.read_bytes(os.path.join(dest, n)) != data}
         copy_plan = {n: src for n, src in copies.items() if not digests[n] or self.digest_at(dest, n) != digests[n].hex()}
@@ -324,7 +326,8 @@ class WindowsUnattend(HypercloudModule):
                 media["tool"] = self.build_media(dest, media["path"], sorted(set(rendered.files) | set(copies)))
             if changed_files or (media and media["rebuilt"]) or not old:
                 manifest = dict(files=sorted(set(rendered.files) | set(copies)), content=content,
-                                media=media and media["path"])
+                                media=media and media["path"], media_kind=media and media["kind"],
+                                media_label=media and p["media_label"])
                 io.write_atomic(os.path.join(dest, MANIFEST), json.dumps(manifest, indent=1).encode())
         result = self.result(
             changed=bool(changed_files or (media and media["rebuilt"])),
@@ -360,7 +363,9 @@ class WindowsUnattend(HypercloudModule):
         sizes = {n: len(d) for n, d in rendered.files.items()}
         sizes.update({n: os.path.getsize(src) for n, src in copies.items() if os.path.exists(src)})
         calc.check_media(kind, sizes, self.params["media_label"])
-        rebuilt = not os.path.exists(path) or old.get("content") != content or old.get("media") != path
+        # The label is written into the media: a new label (or kind) is a new medium, like new content.
+        rebuilt = (not os.path.exists(path) or old.get("content") != content or old.get("media") != path
+                   or old.get("media_kind") != kind or old.get("media_label") != self.params["media_label"])
         return dict(path=path, kind=kind, tool=None, rebuilt=rebuilt)
 
     def build_media(self, dest, path, names):

@@ -24,6 +24,8 @@ def read(path: str) -> Optional[str]:
         return None
     except OSError as err:
         raise AdapterError("cannot read %s: %s" % (path, err)) from err
+    except UnicodeDecodeError as err:
+        raise AdapterError("cannot read %s: it is not UTF-8 text (byte %d: %s)" % (path, err.start, err.reason)) from None
 
 
 def write(path: str, text: str, mode: int = 0o644, backup: bool = True) -> Optional[str]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from xml.sax.saxutils import escape
 from typing import Optional, Sequence, Tuple
 
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors import PlanError
@@ -186,7 +187,7 @@ def stamp_of(domain_xml: str) -> Tuple[str, bool]:
 
 def finished_metadata(stamp: str) -> str:
     """The metadata element written once the guest has powered itself off."""
-    return '<build xmlns="%s"><stamp>%s</stamp><finished>yes</finished></build>' % (META_NS, stamp)
+    return '<build xmlns="%s"><stamp>%s</stamp><finished>yes</finished></build>' % (META_NS, escape(stamp))
 
 
 def classify(state: int, reason: int, elapsed: float, timeout: float) -> Tuple[str, str]:

@@ -85,11 +85,8 @@ class Step:
                     before=show(self.before), after=show(self.after))
 
 
-def parse_cpuset(text: str, host: Host) -> FrozenSet[int]:
-    """libvirt cpuset syntax ("0-3,^2,6"), or "all" for every host pCPU (that is, unpinned)."""
-    text = str(text).strip()
-    if text in ("all", "*"):
-        return frozenset(range(host.cpus))
+def _numbers(text: str, what: str, examples: str, unit: str) -> FrozenSet[int]:
+    """libvirt's bitmap syntax ("0-3,^2,6") as the numbers it selects (at least one)."""
     wanted, excluded = set(), set()
     try:
         for item in (part.strip() for part in text.split(",")):
@@ -98,15 +95,43 @@ def parse_cpuset(text: str, host: Host) -> FrozenSet[int]:
             low, _sep, high = item.partition("-")
             target.update(range(int(low), int(high or low) + 1))
     except ValueError:
-        raise PlanError("cpuset %r is not in libvirt's syntax (for example 0-3,^2,6 or all)" % text) from None
-    cpus = frozenset(wanted - excluded)
-    if not cpus:
-        raise PlanError("cpuset %r selects no pCPU" % text)
+        raise PlanError("%s %r is not in libvirt's syntax (for example %s)" % (what, text, examples)) from None
+    numbers = frozenset(wanted - excluded)
+    if not numbers:
+        raise PlanError("%s %r selects no %s" % (what, text, unit))
+    return numbers
+
+
+def parse_cpuset(text: str, host: Host) -> FrozenSet[int]:
+    """libvirt cpuset syntax ("0-3,^2,6"), or "all" for every host pCPU (that is, unpinned)."""
+    text = str(text).strip()
+    if text in ("all", "*"):
+        return frozenset(range(host.cpus))
+    cpus = _numbers(text, "cpuset", "0-3,^2,6 or all", "pCPU")
     missing = sorted(cpu for cpu in cpus if cpu >= host.cpus or cpu not in host.online)
     if missing:
         raise PlanError("pCPU %s of cpuset %r does not exist on this host (online pCPUs: %s)"
                         % (format_cpuset(frozenset(missing)), text, format_cpuset(host.online)))
     return cpus
+
+
+def parse_nodeset(text: str, host: Host) -> FrozenSet[int]:
+    """A numatune nodeset ("0-1", "0,2") as NUMA node numbers, each one a node of the host."""
+    text = str(text).strip()
+    nodes = _numbers(text, "numa_nodeset", "0, 0-1 or 0,2", "NUMA node")
+    missing = sorted(node for node in nodes if host.nodes and node not in host.nodes)
+    if missing:
+        raise PlanError("NUMA node %s of numa_nodeset %r does not exist on this host (nodes: %s)"
+                        % (format_cpuset(missing), text, format_cpuset(host.nodes)))
+    return nodes
+
+
+def _same_nodeset(current: str, wanted: FrozenSet[int]) -> bool:
+    """libvirt prints a nodeset in its own form ("0-1" for "0,1"): compare the nodes, not the text."""
+    try:
+        return _numbers(str(current).strip(), "numa_nodeset", "", "NUMA node") == wanted
+    except PlanError:  # none set yet, or a form this reader does not know: not the same
+        return False
 
 
 def format_cpuset(cpus: Iterable[int]) -> str:
@@ -148,6 +173,8 @@ def validate(request: Request, host: Host, vcpus: int) -> None:
                             % (key, value, QUOTA_RANGE[0], QUOTA_RANGE[1]))
     if request.numa_mode is not None and request.numa_mode not in NUMA_MODES:
         raise PlanError("numa_mode %r is not one of %s" % (request.numa_mode, ", ".join(NUMA_MODES)))
+    if request.numa_nodeset is not None:
+        parse_nodeset(request.numa_nodeset, host)
     retries = request.features.get("hyperv_spinlocks")
     if retries and retries < HYPERV_SPINLOCK_MIN_RETRIES:
         raise PlanError("hyperv_spinlocks %d is too low: 0 turns them off, otherwise at least %d retries"
@@ -232,8 +259,10 @@ def plan(views: Mapping[str, View], request: Request, host: Host, running: bool)
                                 "parts that can only go to config: %s. Use apply: config"
                                 % (view.numa_mode, request.numa_mode, ", ".join(CONFIG_ONLY)))
             steps.append(Step(scope, "numa", "numa_mode", view.numa_mode, request.numa_mode))
-        if request.numa_nodeset is not None and request.numa_nodeset != view.numa_nodeset:
-            steps.append(Step(scope, "numa", "numa_nodeset", view.numa_nodeset, request.numa_nodeset))
+        if request.numa_nodeset is not None:
+            nodes = parse_nodeset(request.numa_nodeset, host)
+            if not _same_nodeset(view.numa_nodeset, nodes):
+                steps.append(Step(scope, "numa", "numa_nodeset", view.numa_nodeset, format_cpuset(nodes)))
         if scope == "config":
             for key in FEATURE_KEYS:
                 if key in request.features and request.features[key] != view.features.get(key):

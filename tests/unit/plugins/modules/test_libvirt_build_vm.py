@@ -106,6 +106,20 @@ def test_finished_reports_each_poll(fake, capsys, tmp_path):
     assert calc.stamp_of(fake.instances[0].dom.xml) == ("s1", True)
 
 
+def test_a_progress_file_in_a_missing_directory_is_refused_before_anything_is_defined(fake, capsys, tmp_path):
+    for check in (True, False):
+        rc, out = run(dict(ARGS, progress_file=str(tmp_path / "none" / "p.log"), _ansible_check_mode=check), capsys)
+        assert rc == 1 and out["msg"] == "progress_file %s: the directory %s does not exist" % (
+            tmp_path / "none" / "p.log", tmp_path / "none")
+        assert fake.instances[-1].defined is None
+
+
+def test_a_progress_file_that_cannot_be_written_warns_and_the_build_goes_on(fake, capsys, tmp_path):
+    rc, out = run(dict(ARGS, progress_file=str(tmp_path)), capsys)  # a directory: open() fails
+    assert rc == 0 and out["status"] == "finished" and len(out["progress"]) == 3
+    assert len(out["warnings"]) == 1 and "cannot be written" in json.dumps(out["warnings"][0])
+
+
 def test_finished_with_same_stamp_is_unchanged(fake, capsys):
     fake.existing = FakeDom("<domain><metadata>%s</metadata></domain>" % calc.finished_metadata("s1"), [(5, 1)])
     rc, out = run(ARGS, capsys)

@@ -56,6 +56,29 @@ def test_local_secrets_check_mode_writes_nothing(tmp_path, capsys):
     assert rc == 0 and result["changed"] and not os.path.exists(path)
 
 
+@pytest.mark.parametrize("length", [0, -1])
+def test_local_secrets_refuses_a_length_below_1_with_nothing_written(tmp_path, capsys, length):
+    path = str(tmp_path / "secrets.json")
+    rc, result = run(local_secrets, {"path": path, "names": ["a"], "length": length}, capsys)
+    assert rc == 1 and result["msg"] == "length must be 1 or more (bytes of entropy), not %d" % length
+    assert "Traceback" not in json.dumps(result) and not os.listdir(str(tmp_path))
+
+
+def test_local_secrets_replaces_a_stored_null_or_empty_value_and_keeps_the_rest(tmp_path, capsys):
+    path = tmp_path / "secrets.json"
+    path.write_text(json.dumps({"a": None, "b": "", "c": "kept", "other": "untouched"}))
+    path.chmod(0o600)
+    args = {"path": str(path), "names": ["a", "b", "c"]}
+    rc, check = run(local_secrets, dict(args, _ansible_check_mode=True), capsys)
+    assert rc == 0 and check["changed"] and check["generated"] == ["a", "b"]
+    rc, first = run(local_secrets, args, capsys)
+    assert rc == 0 and first["changed"] and first["generated"] == ["a", "b"]
+    stored = json.loads(read(str(path)))
+    assert stored["c"] == "kept" and stored["other"] == "untouched" and len(stored["a"]) >= 24 and stored["b"]
+    rc, again = run(local_secrets, args, capsys)
+    assert rc == 0 and not again["changed"] and json.loads(read(str(path))) == stored
+
+
 def test_daemon_process_starts_keeps_restarts_on_config_change_and_stops(tmp_path, capsys):
     conf = tmp_path / "d.conf"
     conf.write_text("a\n")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
 
 import pytest
 
@@ -77,3 +79,33 @@ def test_bad_input_fails_cleanly_and_writes_nothing(base, capsys, extra, message
     rc, out = run(dict(base, **extra), capsys)
     assert rc == 1 and message in out["msg"] and "Traceback" not in out["msg"]
     assert not os.path.exists(base["dest"])
+
+
+def volume_id(iso):
+    out = subprocess.run(["xorriso", "-indev", iso, "-pvd_info"], capture_output=True, text=True, check=True).stdout
+    return [line.split(":", 1)[1].strip() for line in out.splitlines() if line.startswith("Volume Id")]
+
+
+@pytest.mark.skipif(not shutil.which("xorriso"), reason="xorriso (bindep) is not installed")
+def test_a_new_media_label_rebuilds_the_iso(base, capsys, tmp_path):
+    iso = str(tmp_path / "answer.iso")
+    args = dict(base, media="iso", media_path=iso)
+    rc, first = run(args, capsys)
+    assert rc == 0 and first["media"]["rebuilt"] and volume_id(iso) == ["HW_ANSWER"]
+    rc, again = run(args, capsys)
+    assert rc == 0 and not again["changed"] and not again["media"]["rebuilt"]
+    rc, check = run(dict(args, media_label="NEWLABEL", _ansible_check_mode=True), capsys)
+    assert rc == 0 and check["changed"] and check["media"]["rebuilt"] and volume_id(iso) == ["HW_ANSWER"]
+    rc, relabelled = run(dict(args, media_label="NEWLABEL"), capsys)
+    assert rc == 0 and relabelled["changed"] and relabelled["changed_files"] == [] and volume_id(iso) == ["NEWLABEL"]
+    rc, again = run(dict(args, media_label="NEWLABEL"), capsys)
+    assert rc == 0 and not again["changed"]
+
+
+def test_a_dest_that_is_a_file_is_refused_cleanly(base, capsys):
+    with open(base["dest"], "w", encoding="utf-8") as handle:
+        handle.write("not a directory")
+    rc, out = run(base, capsys)
+    assert rc == 1 and out["msg"] == "dest %s exists and is not a directory" % base["dest"]
+    with open(base["dest"], encoding="utf-8") as handle:
+        assert handle.read() == "not a directory"

@@ -59,6 +59,18 @@ def test_bad_input_changes_nothing(tmp_path, capsys):
     assert not cfg.exists()
 
 
+@pytest.mark.parametrize("style", ["debian", "redhat"])
+def test_a_default_grub_that_is_not_utf8_is_refused_cleanly(tmp_path, capsys, style):
+    main = tmp_path / "grub"
+    main.write_bytes(b"GRUB_DEFAULT=saved\n# Gr\xfc\xdfe\n")
+    before = sorted(os.listdir(str(tmp_path)))
+    result = run(xen_dom0_grub, capsys, style=style, path=str(tmp_path / "xen.cfg"), default_grub=str(main),
+                 dom0_mem="2048")
+    assert result["failed"] is True and "Traceback" not in json.dumps(result)
+    assert result["msg"] == "cannot read %s: it is not UTF-8 text (byte 23: invalid start byte)" % main
+    assert sorted(os.listdir(str(tmp_path))) == before and main.read_bytes().endswith(b"\xfc\xdfe\n")
+
+
 def test_info_on_a_plain_kernel(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))  # no xl
     result = run(xen_dom0_info, capsys, capabilities_path=str(tmp_path / "nope"), expect_dom0_mem="4G",

@@ -97,9 +97,11 @@ def test_classify(state, reason, elapsed, verdict):
     assert "elapsed=%ds" % elapsed in line and "state=" in line
 
 
-def test_finished_metadata_round_trip():
+@pytest.mark.parametrize("stamp", ["s1", "a&b <c> \"d\" 'e'", "sha256:0f&tag=<x>"])
+def test_finished_metadata_round_trip(stamp):
     # libvirt stores the element setMetadata was given under <metadata>, as it is.
-    xml = "<domain><name>hw-x</name><metadata>%s</metadata></domain>" % b.finished_metadata("s1")
-    assert b.stamp_of(xml) == ("s1", True)
+    xml = "<domain><name>hw-x</name><metadata>%s</metadata></domain>" % b.finished_metadata(stamp)
+    assert b.stamp_of(xml) == (stamp, True)
+    assert b.stamp_of(b.render_domain(vm(stamp=stamp))) == (stamp, False)
     assert b.stamp_of(b.render_domain(vm())) == ("s1", False)
     assert b.stamp_of("not xml") == ("", False)

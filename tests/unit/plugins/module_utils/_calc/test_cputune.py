@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc import cputune as c
@@ -159,6 +161,30 @@ def test_numa_mode_live_is_refused_with_config_only_parts():
         c.plan({"live": view()}, c.Request(numa_mode="interleave"), HOST, running=True)
     steps = c.plan({"config": view()}, c.Request(numa_mode="interleave"), HOST, running=True)
     assert [(s.key, s.before, s.after) for s in steps] == [("numa_mode", "strict", "interleave")]
+
+
+@pytest.mark.parametrize("current, wanted, step", [
+    ("0-1", "0,1", None), ("0-1", "1,0", None), ("0", " 0 ", None), ("0-1", "0-1,^1", ("0-1", "0")),
+    ("", "0", ("", "0")), ("0", "1,0", ("0", "0-1")), ("0,1", "0-1", None),
+])
+def test_nodeset_compares_nodes_not_text(current, wanted, step):
+    # libvirt prints the nodeset its own way (virBitmapFormat: "0-1" for "0,1"); the plan writes that form.
+    steps = c.plan({"live": view(numa_nodeset=current)}, c.Request(numa_nodeset=wanted), HOST, running=True)
+    assert [(s.before, s.after) for s in steps] == ([step] if step else [])
+
+
+@pytest.mark.parametrize("wanted, message", [
+    ("7", "NUMA node 7 of numa_nodeset '7' does not exist on this host (nodes: 0-1)"),
+    ("0-3", "NUMA node 2-3 of numa_nodeset '0-3' does not exist on this host (nodes: 0-1)"),
+    ("x", "numa_nodeset 'x' is not in libvirt's syntax (for example 0, 0-1 or 0,2)"),
+    ("", "numa_nodeset '' is not in libvirt's syntax"),
+    ("1,^1", "numa_nodeset '1,^1' selects no NUMA node"),
+])
+def test_nodeset_refused_before_any_step(wanted, message):
+    # Refused whole: the vCPU pin asked with it is not planned (so never applied live before libvirt objects).
+    req = c.Request(vcpupin={0: F({1})}, numa_nodeset=wanted)
+    with pytest.raises(PlanError, match=re.escape(message)):
+        c.plan({"live": view(numa_nodeset="0"), "config": view(numa_nodeset="0")}, req, HOST, running=True)
 
 
 def test_features_refused_live_only():
