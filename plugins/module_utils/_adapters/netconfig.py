@@ -72,8 +72,10 @@ class NetConfig:
         """Write atomically (temporary file in the same directory, then rename), keeping a backup.
 
         The backup is a dot file (``.NAME.<time>.bak``) so that no backend reads it: ifupdown's
-        ``source interfaces.d/*`` would otherwise load it as a second copy of the stanzas.
+        ``source interfaces.d/*`` would otherwise load it as a second copy of the stanzas. A symbolic
+        link is followed: the file it points to is written, and the link stays a link.
         """
+        path = os.path.realpath(path)
         directory = os.path.dirname(path)
         backup = None
         try:

@@ -32,8 +32,10 @@ def write(path: str, text: str, mode: int = 0o644, backup: bool = True) -> Optio
     """Write atomically (temporary file in the same directory, created with ``mode``, then rename).
 
     The backup, when asked for and the file exists, is ``.NAME.<time>.bak`` beside it: a dot file,
-    so that readers of ``grub.d/*.cfg``-style directories do not load it.
+    so that readers of ``grub.d/*.cfg``-style directories do not load it. A symbolic link is followed:
+    the file it points to is written (and backed up), and the link stays a link.
     """
+    path = os.path.realpath(path)
     directory = os.path.dirname(path) or "."
     saved = None
     try:
