@@ -109,6 +109,7 @@ import os
 from ansible_collections.hypercloud.builder.plugins.module_utils._adapters import process
 from ansible_collections.hypercloud.builder.plugins.module_utils._base import HypercloudModule
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.daemon import Record, fingerprint, plan_daemon
+from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors import PlanError
 
 
 class DaemonProcess(HypercloudModule):
@@ -137,7 +138,14 @@ class DaemonProcess(HypercloudModule):
         if p["wait_port"] and p["state"] != "stopped" and process.answers(p["wait_host"], p["wait_port"]):
             busy = "%s:%d" % (p["wait_host"], p["wait_port"])
         plan = plan_daemon(p["state"], record, proc, current, busy)
-        pid = record.pid if plan.running and record else 0
+        if plan.action in ("start", "restart"):
+            # Checked before anything starts: a daemon whose record cannot be written would be an orphan.
+            for option in ("record", "log_file"):
+                folder = os.path.dirname(p[option]) or "."
+                if not os.path.isdir(folder):
+                    raise PlanError("%s %s: the directory %s does not exist; nothing was started"
+                                    % (option, p[option], folder))
+        pid = record.pid if plan.running and record and plan.action != "stop" else 0
         if plan.action != "none" and not self.check_mode:
             if plan.action in ("stop", "restart") and record:
                 process.stop(record.pid, p["stop_timeout"])

@@ -123,7 +123,7 @@ class NovaServer(HypercloudModule):
             after = {} if self.check_mode else nova.server_dict(
                 api.create(p["name"], p["flavor"], p["image"], {k: str(v) for k, v in (p["metadata"] or {}).items()}, p["timeout"]))
             return self.result(changed=True, before={}, after=after or dict(name=p["name"], flavor=p["flavor"]), server=after)
-        if before["flavor"] not in (None, p["flavor"]):
+        if before["flavor"] not in (None, p["flavor"]) and before["flavor"] not in api.flavor_names(p["flavor"]):
             raise PlanError("server %s exists with flavor %s, not %s; it is not resized, delete it first"
                             % (p["name"], before["flavor"], p["flavor"]))
         if before["status"] == "BUILD" and not self.check_mode:

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional, Tuple
 
 from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.errors import AdapterError
 
@@ -52,6 +52,14 @@ class Nova:
         if len(found) > 1:
             raise AdapterError("%d servers are named %s; give each server its own name" % (len(found), name))
         return found[0] if found else None
+
+    def flavor_names(self, flavor: str) -> Tuple[str, str]:
+        """(id, name) of the flavor given by name or id: a server shows only its flavor's name."""
+        try:
+            found = self.conn.compute.find_flavor(flavor, ignore_missing=False)
+        except Exception as exc:
+            raise AdapterError("looking up flavor %s failed: %s" % (flavor, _first_line(exc))) from exc
+        return found.id, found.name
 
     def create(self, name: str, flavor: str, image: str, metadata: Mapping[str, str], timeout: int) -> Any:
         compute = self.conn.compute

@@ -32,11 +32,14 @@ def read_record(path: str) -> Optional[Record]:
 
 def write_record(path: str, record: Record) -> None:
     directory = os.path.dirname(path) or "."
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".rec")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump({"pid": record.pid, "argv": list(record.argv), "fingerprint": record.fingerprint}, handle)
-    os.chmod(tmp, 0o644)
-    os.rename(tmp, path)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".rec")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump({"pid": record.pid, "argv": list(record.argv), "fingerprint": record.fingerprint}, handle)
+        os.chmod(tmp, 0o644)
+        os.rename(tmp, path)
+    except OSError as exc:
+        raise AdapterError("record %s cannot be written (daemon pid %d): %s" % (path, record.pid, exc)) from exc
 
 
 def proc(pid: int) -> Optional[Proc]:

@@ -48,9 +48,10 @@ class FakeCompute:
 
     def find_flavor(self, name, ignore_missing):
         self._call("find_flavor", name=name, ignore_missing=ignore_missing)
+        name = next((key for key, value in FLAVORS.items() if value["id"] == name), name)  # by id, as the SDK does
         if name not in FLAVORS:
             raise SDKError("No Flavor found for %s" % name)
-        return SimpleNamespace(id=FLAVORS[name]["id"])
+        return SimpleNamespace(id=FLAVORS[name]["id"], name=name)
 
     def find_image(self, name, ignore_missing):
         self._call("find_image", name=name, ignore_missing=ignore_missing)
@@ -194,6 +195,19 @@ def test_absent_check_mode_then_apply_then_nothing_to_do(sdk, capsys):
         ("delete_server", {"server": "s-1"}), ("wait_for_delete", {"server": "s-1", "wait": 30})]
     rc, again = run(dict(name="req-1", state="absent"), capsys)
     assert rc == 0 and again["changed"] is False
+
+
+def test_a_flavor_given_by_id_matches_the_servers_flavor_name(sdk, capsys):
+    # Since compute API 2.47 a server shows its flavor's original_name, not its id.
+    args = dict(PRESENT, flavor="f-3")
+    rc, made = run(args, capsys)
+    assert rc == 0 and made["changed"] is True and made["server"]["flavor"] == "m1.large"
+    for check_mode in (True, False):
+        rc, again = run(dict(args, _ansible_check_mode=check_mode), capsys)
+        assert rc == 0 and again["changed"] is False
+    rc, other = run(dict(args, flavor="f-1"), capsys)
+    assert rc == 1 and other["msg"] == ("server req-1 exists with flavor m1.large, not f-1; it is not resized, "
+                                        "delete it first")
 
 
 FAILURES = [

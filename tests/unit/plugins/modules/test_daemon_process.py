@@ -1,0 +1,64 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hypercloud.builder contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""daemon_process through main() with real processes: paths it cannot use, and check mode's pid."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import pytest
+
+from ansible.module_utils.testing import patch_module_args
+from ansible_collections.hypercloud.builder.plugins.modules import daemon_process
+
+SLEEPER = [sys.executable, "-c", "import time; time.sleep(60)", "hc-daemon-process-test"]
+
+
+def run(args, capsys):
+    with patch_module_args(args), pytest.raises(SystemExit) as exc:
+        daemon_process.main()
+    return exc.value.code, json.loads(capsys.readouterr().out)
+
+
+def sleepers():
+    """Pids of this test's daemons still alive."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open("/proc/%s/cmdline" % pid, "rb") as handle:
+                if b"hc-daemon-process-test" in handle.read():
+                    found.append(int(pid))
+        except OSError:
+            pass
+    return found
+
+
+@pytest.mark.parametrize("option", ["record", "log_file"])
+@pytest.mark.parametrize("check_mode", [True, False])
+def test_a_missing_directory_is_refused_before_anything_starts(tmp_path, capsys, option, check_mode):
+    args = {"argv": SLEEPER, "record": str(tmp_path / "d.json"), "log_file": str(tmp_path / "d.log"),
+            "_ansible_check_mode": check_mode}
+    args[option] = str(tmp_path / "none" / "x")
+    before = sleepers()
+    for _attempt in range(2):
+        rc, out = run(args, capsys)
+        assert rc == 1 and out["msg"] == "%s %s: the directory %s does not exist; nothing was started" % (
+            option, args[option], tmp_path / "none")
+    assert sleepers() == before and not os.listdir(str(tmp_path))
+
+
+def test_check_mode_stop_predicts_pid_0(tmp_path, capsys):
+    args = {"argv": SLEEPER, "record": str(tmp_path / "d.json"), "log_file": str(tmp_path / "d.log")}
+    rc, started = run(args, capsys)
+    try:
+        assert rc == 0 and started["pid"] > 0
+        rc, check = run(dict(args, state="stopped", _ansible_check_mode=True), capsys)
+        assert rc == 0 and check["action"] == "stop" and check["changed"] and check["pid"] == 0
+        assert started["pid"] in sleepers()
+    finally:
+        rc, stopped = run(dict(args, state="stopped"), capsys)
+    assert rc == 0 and stopped["pid"] == 0 and started["pid"] not in sleepers()
