@@ -37,7 +37,7 @@ options:
     description: A file holding the digest of the answers last applied; its content is returned as RV(previous_digest).
     type: path
   header:
-    description: Comment lines at the top of the file.
+    description: Comment lines at the top of the file; each non-empty line must start with C(#) or C(;).
     type: str
     default: "# Managed by hypercloud.builder.ovirt_engine_answers"
   path:

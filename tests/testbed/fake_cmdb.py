@@ -19,7 +19,9 @@ serves two shapes on one port:
   a JSON list, ``POST`` creates with an ``id``, ``PATCH /rest/<collection>/<id>`` updates).
 
 Both need ``Authorization``: ``Bearer <token>`` or Basic ``<user>:<password>``. ``fail_next`` makes
-the next N requests answer 503 (to test retries); every request is recorded in ``calls``.
+the next N requests answer 503 (to test retries); ``bodiless`` makes the REST store answer writes
+without a body (201 to a POST, 204 to a PATCH), as many REST APIs do; every request is recorded in
+``calls``.
 
 Run as a script for the lab: ``python tests/testbed/fake_cmdb.py --port 18601 --state DIR``
 (``--state`` keeps the records in ``DIR/cmdb.json`` across restarts).
@@ -56,6 +58,7 @@ class CmdbState:
         self.tables: Dict[str, Dict[str, Dict[str, Any]]] = {}
         self.calls: List[Dict[str, Any]] = []
         self.fail_next = 0
+        self.bodiless = False  # the REST store answers writes with no body: 201 to POST, 204 to PATCH
         if path and os.path.exists(path):
             with open(path, encoding="utf-8") as handle:
                 self.tables = json.load(handle)
@@ -99,6 +102,11 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+    def _send_empty(self, status: int) -> None:
+        self.send_response(status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def _error(self, status: int, message: str, detail: str = "") -> None:
         self._send(status, {"error": {"message": message, "detail": detail}, "status": "failure"})
@@ -185,13 +193,13 @@ class Handler(BaseHTTPRequestHandler):
                 new_id = str(uuid.uuid4())
                 rows[new_id] = dict(body, id=new_id)
                 state.save()
-                return self._send(201, rows[new_id])
+                return self._send_empty(201) if state.bodiless else self._send(201, rows[new_id])
             if method == "PATCH" and item_id is not None:
                 if item_id not in rows:
                     return self._send(404, {"detail": "not found"})
                 rows[item_id].update(body)
                 state.save()
-                return self._send(200, rows[item_id])
+                return self._send_empty(204) if state.bodiless else self._send(200, rows[item_id])
         return self._send(405, {"detail": "method not allowed"})
 
     def do_GET(self):  # noqa: N802

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import pathlib
 import sqlite3
 from contextlib import contextmanager
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
@@ -67,7 +68,12 @@ COLUMNS = "seq, request_id, kind, actor, at, data, prev_hash, hash"
 
 def _record(row: Sequence[Any]) -> Dict[str, Any]:
     seq, request_id, kind, actor, at, data, prev_hash, digest = row
-    return dict(seq=seq, request_id=request_id, kind=kind, actor=actor, at=at, data=json.loads(data),
+    try:
+        data = json.loads(data)
+    except (TypeError, ValueError):
+        # Changed behind the triggers: kept as the raw text, so the chain check names this record.
+        data = {"unreadable_data": data}
+    return dict(seq=seq, request_id=request_id, kind=kind, actor=actor, at=at, data=data,
                 prev_hash=prev_hash, hash=digest)
 
 
@@ -148,7 +154,9 @@ class ApprovalStore:
         if not write:
             if not os.path.exists(self.path):
                 return None
-            conn = sqlite3.connect("file:%s?mode=ro" % self.path, uri=True, timeout=self.timeout, isolation_level=None)
+            # As a URI (read-only mode), with the path percent-encoded: '#' or '?' in it would end the path.
+            conn = sqlite3.connect(pathlib.Path(self.path).as_uri() + "?mode=ro", uri=True, timeout=self.timeout,
+                                   isolation_level=None)
         else:
             directory = os.path.dirname(self.path)
             if not os.path.isdir(directory):

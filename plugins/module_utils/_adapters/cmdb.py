@@ -111,11 +111,23 @@ class RestBackend:
         found = [r for r in self.find(correlation_id) if str(r.get(self.correlation_field)) == correlation_id]
         return found[0] if found else None
 
+    def _written(self, answer: Any, correlation_id: str) -> Dict[str, Any]:
+        """The record a write answered with; read back when the answer has no body (204, or a bare 201)."""
+        if isinstance(answer, dict) and answer:
+            return answer
+        record = self._one(correlation_id)
+        if record is None:
+            raise AdapterError("%s: the write was answered without a record, and no record with %s=%s reads back"
+                               % (self.url, self.correlation_field, correlation_id))
+        return record
+
     def create(self, data: Mapping[str, Any], correlation_id: str) -> Dict[str, Any]:
-        return self.http.call("POST", self.url, dict(data), on_retry=lambda: self._one(correlation_id))
+        answer = self.http.call("POST", self.url, dict(data), on_retry=lambda: self._one(correlation_id))
+        return self._written(answer, correlation_id)
 
     def update(self, record: Mapping[str, Any], changes: Mapping[str, Any]) -> Dict[str, Any]:
-        return self.http.call("PATCH", "%s/%s" % (self.url, quote(self.record_id(record), safe="")), dict(changes))
+        answer = self.http.call("PATCH", "%s/%s" % (self.url, quote(self.record_id(record), safe="")), dict(changes))
+        return self._written(answer, str(record.get(self.correlation_field)))
 
 
 class ServiceNowBackend(RestBackend):

@@ -142,6 +142,10 @@ def render(answers: Mapping[str, Mapping[str, Any]], secrets: Optional[Mapping[s
     ``answers`` and ``secrets`` are {section: {KEY: value}}; a key may be in only one of them.
     """
     secrets = secrets or {}
+    for line in header.splitlines():
+        if line.strip() and not line.lstrip().startswith(("#", ";")):
+            raise PlanError("header line %r is not a comment: start every header line with # (engine-setup's INI "
+                            "reader stops at a line before the first section)" % line)
     sections = sorted(set(answers) | set(secrets), key=lambda s: SECTIONS.index(s) if s in SECTIONS else 99)
     real, redacted, keys = [header.rstrip("\n")] if header else [], [header.rstrip("\n")] if header else [], []
     for section in sections:

@@ -208,7 +208,8 @@ def _unsatisfiable(cond: Mapping[str, Any]) -> Optional[str]:
         return None
     by_field: Dict[str, List[Mapping[str, Any]]] = {}
     for sub in cond["all"]:
-        if "field" in sub and (sub["op"] in _BOUND_OPS or sub["op"] == "=="):
+        # Only numeric fields have bounds: a text field's == (project == research) bounds nothing.
+        if sub.get("field") in NUMERIC_FIELDS and (sub["op"] in _BOUND_OPS or sub["op"] == "=="):
             by_field.setdefault(sub["field"], []).append(sub)
     for name, leaves in sorted(by_field.items()):
         low, low_incl, high, high_incl = float("-inf"), True, float("inf"), True

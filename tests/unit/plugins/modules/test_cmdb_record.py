@@ -81,6 +81,20 @@ def test_check_create_idempotent_update(cmdb, capsys, make):
     assert method == "PATCH" and path.endswith("/" + rid) and body == res["changes"]
 
 
+def test_writes_answered_without_a_body_read_the_record_back(cmdb, capsys):
+    state, url = cmdb
+    state.bodiless = True
+    rc, made = run(rest(url), capsys)
+    assert rc == 0 and made["changed"] and made["created"] and made["record"]["hostname"] == "web-1"
+    rid = made["record_id"]
+    assert rid and made["record"]["id"] == rid
+    rc, res = run(rest(url, fields={"hostname": "web-1", "vcpus": 8}), capsys)
+    assert rc == 0 and res["changed"] and res["record_id"] == rid and res["record"]["vcpus"] == 8
+    assert [m for m, _p, _b in writes(state)] == ["POST", "PATCH"]
+    rc, res = run(rest(url, fields={"hostname": "web-1", "vcpus": 8}), capsys)
+    assert rc == 0 and not res["changed"]
+
+
 def test_servicenow_shapes(cmdb, capsys):
     state, url = cmdb
     run(snow(url, table="cmdb_ci_linux_server"), capsys)

@@ -109,6 +109,30 @@ def test_tampering_behind_the_triggers_is_caught_by_the_chain(tmp_path):
     assert report.message.startswith("record 3 (request r1, stage_approved): its hash does not match")
 
 
+def test_data_that_is_no_longer_json_is_named_by_the_chain_check(tmp_path):
+    path = str(tmp_path / "a.sqlite")
+    store = ApprovalStore(path)
+    submit(store, "r1")
+    write(store, "r1", lambda h: plan_decision(h, "r1", "approve", "carol", "ok", "t1"))
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("DROP TRIGGER audit_no_update")
+    conn.execute("""UPDATE audit SET data = '{"x":1' WHERE seq = 3""")
+    with store.transaction(write=False) as tx:
+        records = tx.records()
+    assert records[2]["data"] == {"unreadable_data": '{"x":1'}
+    report = verify_chain(records)
+    assert (report.valid, report.first_bad) == (False, 3)
+
+
+@pytest.mark.parametrize("name", ["a#1.sqlite", "a?mode=rw.sqlite", "a%20b.sqlite", "a b.sqlite"])
+def test_a_path_with_uri_characters_reads_back_read_only(tmp_path, name):
+    store = ApprovalStore(str(tmp_path / name))
+    submit(store, "r1")
+    with store.transaction(write=False) as tx:
+        assert len(tx.records()) == 2 and tx.requests("r1")[0]["state"] == "awaiting_stage_1"
+    assert sorted(os.listdir(str(tmp_path)))[0] == name
+
+
 def test_a_forked_chain_is_refused_by_the_database(tmp_path):
     store = ApprovalStore(str(tmp_path / "a.sqlite"))
     submit(store, "r1")

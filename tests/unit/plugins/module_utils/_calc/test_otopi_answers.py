@@ -122,6 +122,20 @@ def test_digest_ignores_secrets_and_comments_but_not_answers():
     assert digest({"OVESETUP_DWH_CORE/enable": False}, "one") != base
 
 
+@pytest.mark.parametrize("header, refused", [
+    ("# managed", None), ("# one\n; two\n\n  # three", None), ("", None),
+    ("Managed by ansible", "Managed by ansible"), ("# ok\nnot a comment", "not a comment"),
+])
+def test_a_header_is_comments_only(header, refused):
+    answers = {SECTION: {"OVESETUP_CONFIG/fqdn": "engine.lab.example"}}
+    if refused is None:
+        text = otopi_answers.render(answers, header=header)[0]
+        assert otopi_answers.parse(text)[SECTION] == {"OVESETUP_CONFIG/fqdn": "engine.lab.example"}
+    else:
+        with pytest.raises(PlanError, match="header line %r is not a comment: start every header line with #" % refused):
+            otopi_answers.render(answers, header=header)
+
+
 def test_sections_and_conflicts():
     text, _r, _k = otopi_answers.render({"environment:override": {"A/b": "x"}, SECTION: {"A/a": 1}})
     assert text.index("[environment:default]") < text.index("[environment:override]")

@@ -217,6 +217,17 @@ def test_bounds_that_can_meet_are_accepted():
     assert [s.name for s in evaluate({"vcpus": 4, "memory_gb": 1, "image": "rhel-9"}, rules).chain] == ["ops"]
 
 
+@pytest.mark.parametrize("field, value", [("flavor", "m1.big"), ("project", "research"), ("image", "rhel-9")])
+def test_a_text_equality_beside_numeric_bounds_is_accepted(field, value):
+    # A text field has no bounds: its == sits in the same all as vcpus bounds (docs/provisioning-approvals.md).
+    when = {"all": [{"field": field, "op": "==", "value": value}, {"field": "vcpus", "op": ">", "value": 4}]}
+    rules = broken(["rules", 3, "when"], when)
+    validate_rules(rules)
+    request_ = {"vcpus": 8, "memory_gb": 1, "image": "rhel-9", "flavor": "m1.big", "project": "research"}
+    assert [s.name for s in evaluate(request_, rules).chain] == ["ops"]
+    assert evaluate(dict(request_, vcpus=4), rules).chain == ()
+
+
 def test_the_default_rules_are_valid_and_not_changed_by_evaluation():
     before = copy.deepcopy(DEFAULT_RULES)
     validate_rules(DEFAULT_RULES)
