@@ -71,7 +71,16 @@ options:
         and record it in the audit log. Needs O(state=present).
       - Refused before the stage has waited C(escalate_after) seconds, and for a stage without an escalation.
         Nothing changes when the stage is already escalated.
+      - Without O(escalate_stage), the stage awaiting a decision when the task runs is meant: once an escalated
+        stage is decided, running the task again escalates the next one. Give O(escalate_stage) for a task that
+        is run again.
     type: bool
+  escalate_stage:
+    description:
+      - With O(escalate=true), the stage to escalate, by number or name. Nothing changes once that stage was
+        escalated, even after it was decided; a stage that does not await a decision and was not escalated is
+        refused.
+    type: str
   escalation:
     description:
       - Escalation settings for every stage of the rule set, applied when the request is submitted (then frozen
@@ -142,6 +151,7 @@ EXAMPLES = r"""
   hypercloud.builder.approval_request:
     request_id: REQ-1001
     escalate: true
+    escalate_stage: finance
     reason: no decision within an hour
 
 - name: Record that the server was built
@@ -220,6 +230,7 @@ class ApprovalRequest(HypercloudModule):
         )),
         details=dict(type="dict"),
         escalate=dict(type="bool"),
+        escalate_stage=dict(type="str"),
         escalation=dict(type="dict", options=dict(after_seconds=dict(type="float"), group=dict(type="str"))),
         reason=dict(type="str"),
         request=request_spec(required=False),
@@ -247,8 +258,10 @@ class ApprovalRequest(HypercloudModule):
             events += plan_submit(history, rid, p["requester"], request, evaluate(request, rules).to_dict(), now)
         if (p["decision"] or p["escalate"]) and p["state"] != "present":
             raise PlanError("a decision or an escalation is recorded with state=present, not state=%s" % p["state"])
+        if p["escalate_stage"] is not None and not p["escalate"]:
+            raise PlanError("escalate_stage names the stage to escalate: it goes with escalate=true")
         if p["escalate"]:
-            events += plan_escalate(history + events, rid, p["actor"], p["reason"], now)
+            events += plan_escalate(history + events, rid, p["actor"], p["reason"], now, p["escalate_stage"])
         if p["decision"]:
             d = p["decision"]
             events += plan_decision(history + events, rid, d["action"], d["approver"], d["reason"], now, d["stage"])

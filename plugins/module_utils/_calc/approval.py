@@ -269,12 +269,26 @@ def _seconds(at: str) -> float:
 
 
 def plan_escalate(history: Sequence[Mapping[str, Any]], request_id: str, actor: str, reason: str,
-                  now: str) -> List[Dict[str, Any]]:
-    """Escalate the awaiting stage to its escalation group once it has waited long enough; ``[]`` when it is."""
+                  now: str, stage: Optional[Union[int, str]] = None) -> List[Dict[str, Any]]:
+    """Escalate the awaiting stage to its escalation group once it has waited long enough; ``[]`` when it is.
+
+    With ``stage`` (number or name), only that stage: ``[]`` once it has been escalated, even after it was
+    decided, so a task that is run again does not escalate the next stage.
+    """
     state = replay(request_id, history)
     if state is None:
         raise PlanError("request %s does not exist" % request_id)
     current = state.current_stage
+    if stage is not None:
+        wanted = _stage_of(state.chain, stage)
+        if wanted is None:
+            raise PlanError("request %s has no stage %s (stages: %s)"
+                            % (request_id, stage, ", ".join(s["name"] for s in state.chain)))
+        if any(e["stage"] == wanted for e in state.escalations):
+            return []
+        if current is None or current["number"] != wanted:
+            raise _refuse(state, "stage %s does not await a decision and was not escalated, so it cannot be "
+                                 "escalated now" % stage)
     if current is None:
         raise _refuse(state, "no stage awaits a decision, so there is nothing to escalate")
     label = "stage %d (%s)" % (current["number"], current["name"])

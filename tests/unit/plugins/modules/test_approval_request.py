@@ -182,6 +182,34 @@ def test_escalation_lets_the_escalation_group_decide_and_is_audited(store, capsy
     assert count(store) == 4
 
 
+@pytest.mark.parametrize("stage", ["1", "finance"])
+def test_an_escalation_of_a_named_stage_is_done_once_even_after_the_stage_is_decided(store, capsys, stage):
+    groups = dict(GROUPS, duty=["lena"])
+    run_module(submit_args(store, approver_groups=groups, escalation=dict(group="duty", after_seconds=0)), capsys)
+    args = dict(request_id="REQ-1", store=store, escalate=True, escalate_stage=stage, actor="timer", reason="late")
+    rc, result = run_module(args, capsys)
+    assert rc == 0 and result["changed"] is True and result["events"][0]["data"]["stage"] == 1
+    rc, result = run_module(decide(store, "lena"), capsys)
+    assert rc == 0 and result["request"]["state"] == "awaiting_stage_2" and count(store) == 4
+    for check_mode in (True, False):  # the same task again: stage 1 was escalated, stage 2 is left alone
+        rc, again = run_module(dict(args, _ansible_check_mode=check_mode), capsys)
+        assert rc == 0 and again["changed"] is False and again["request"]["escalated"] is False
+    assert count(store) == 4
+    rc, other = run_module(dict(args, escalate_stage="cloud_admin", _ansible_check_mode=True), capsys)
+    assert rc == 0 and other["changed"] is True
+    rc, none = run_module(dict(args, escalate_stage="nope"), capsys)
+    assert rc == 1 and none["msg"] == "request REQ-1 has no stage nope (stages: finance, cloud_admin)"
+
+
+def test_an_escalation_of_a_stage_that_never_awaited_is_refused(store, capsys):
+    run_module(submit_args(store, escalation=dict(after_seconds=0)), capsys)
+    rc, result = run_module(dict(request_id="REQ-1", store=store, escalate=True, escalate_stage="2"), capsys)
+    assert rc == 1 and "stage 2 does not await a decision and was not escalated" in result["msg"] and count(store) == 2
+    rc, result = run_module(dict(request_id="REQ-1", store=store, escalate=False, escalate_stage="1"), capsys)
+    assert rc == 1 and result["msg"] == "escalate_stage names the stage to escalate: it goes with escalate=true"
+    assert count(store) == 2
+
+
 def test_a_postgresql_store_that_does_not_answer_fails_cleanly_without_its_password(store, capsys):
     url = "postgresql://hq:s3cret-pw@127.0.0.1:1/approvals"
     rc, result = run_module(submit_args(store, store_url=url), capsys)
