@@ -71,7 +71,7 @@ options:
         and record it in the audit log. Needs O(state=present).
       - Refused before the stage has waited C(escalate_after) seconds, and for a stage without an escalation.
         Nothing changes when the stage is already escalated.
-      - Without O(escalate_stage), the stage awaiting a decision when the task runs is meant: once an escalated
+      - Without O(escalate_stage), the stage awaiting a decision when the task runs is meant, so once an escalated
         stage is decided, running the task again escalates the next one. Give O(escalate_stage) for a task that
         is run again.
     type: bool

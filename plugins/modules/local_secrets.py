@@ -14,7 +14,7 @@ description:
   - Makes sure a JSON file on the managed host holds a value for every name in O(names).
   - A value given in O(values) is stored; a name with no stored value gets a random one (URL-safe,
     O(length) bytes of entropy); a stored value is reused, so a re-run changes nothing. A stored
-    C(null) or empty string is no value: it is replaced like a missing one.
+    C(null) or empty string counts as no value and is replaced like a missing one.
   - Names in O(immutable) may not change once stored (for example a Swift hash path suffix); a
     different given value is refused with nothing changed.
   - The file is written atomically with mode 0600; the values are never returned. Read them with
