@@ -31,7 +31,9 @@ options:
     type: bool
     default: false
   path:
-    description: The nova.conf to manage. It must exist.
+    description:
+      - The nova.conf to manage. It must exist.
+      - A symbolic link is followed; the file it points to is written and backed up, and the link stays.
     type: path
     default: /etc/nova/nova.conf
   placement_managed:
@@ -47,7 +49,10 @@ options:
     required: true
     suboptions:
       available_filters:
-        description: "C([filter_scheduler] available_filters): a list, one line per entry."
+        description:
+          - "C([filter_scheduler] available_filters): a list (or a comma-separated string), one line per entry, or V(absent)."
+          - An empty list is refused. With no line Nova uses its default (C(nova.scheduler.filters.all_filters)),
+            so an empty list cannot be written; V(absent) removes the lines.
         type: raw
       cpu_allocation_ratio:
         description: "C([DEFAULT] cpu_allocation_ratio): a number above 0, or V(absent)."
@@ -77,16 +82,17 @@ options:
         description: "C([DEFAULT] ram_allocation_ratio): a number above 0, or V(absent)."
         type: raw
       reserved_host_cpus:
-        description: "C([DEFAULT] reserved_host_cpus): a whole number, or V(absent)."
+        description: "C([DEFAULT] reserved_host_cpus): a whole number (ASCII digits), or V(absent)."
         type: raw
       reserved_host_disk_mb:
-        description: "C([DEFAULT] reserved_host_disk_mb): a whole number, or V(absent)."
+        description: "C([DEFAULT] reserved_host_disk_mb): a whole number (ASCII digits), or V(absent)."
         type: raw
       reserved_host_memory_mb:
-        description: "C([DEFAULT] reserved_host_memory_mb): a whole number, or V(absent)."
+        description: "C([DEFAULT] reserved_host_memory_mb): a whole number (ASCII digits), or V(absent)."
         type: raw
 notes:
-  - The file is written with a temporary file and a rename, so a reader never sees half a file.
+  - The file is written with a temporary file and a rename, so a reader never sees half a file. Its owner
+    and mode are kept, and so is each line's ending (a file with CRLF line endings keeps them).
 seealso:
   - module: hypercloud.builder.capacity_plan
 """
@@ -142,6 +148,7 @@ import os
 import tempfile
 
 from ansible.module_utils.common.text.converters import to_bytes, to_text
+from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.errors import AdapterError
 from ansible_collections.hypercloud.builder.plugins.module_utils._base import HypercloudModule
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors import PlanError
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.novaconf import (
@@ -165,29 +172,38 @@ class NovaScheduler(HypercloudModule):
     def read(self, path):
         if not os.path.isfile(path):
             raise PlanError("%s does not exist or is not a file" % path)
-        with open(path, "rb") as handle:
-            return to_text(handle.read(), errors="surrogate_or_strict")
-
-    def write(self, path, text):
-        fd, tmp = tempfile.mkstemp(prefix=".nova_scheduler.", dir=os.path.dirname(os.path.abspath(path)))
         try:
+            with open(path, "rb") as handle:
+                return to_text(handle.read(), errors="surrogate_or_strict")
+        except OSError as err:
+            raise AdapterError("cannot read %s: %s" % (path, err)) from None
+
+    def write(self, path, real, text):
+        """Write ``real`` (the file a link points to) through a temporary file in its directory."""
+        tmp = None
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=".nova_scheduler.", dir=os.path.dirname(real))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(to_bytes(text, errors="surrogate_or_strict"))
-            self.module.atomic_move(tmp, path)
+            self.module.atomic_move(tmp, real)
+        except OSError as err:
+            raise AdapterError("cannot write %s: %s" % (path, err)) from None
         finally:
-            if os.path.exists(tmp):
+            if tmp and os.path.exists(tmp):
                 os.unlink(tmp)
 
     def run(self):
         path = self.params["path"]
-        text = self.read(path)
+        # Like ansible.builtin.lineinfile: a link is followed, so the rename replaces the real file, not the link.
+        real = os.path.realpath(path)
+        text = self.read(real)
         plan = plan_conf(text, self.params["settings"])
 
         backup_file = None
         if plan.changed and not self.check_mode:
             if self.params["backup"]:
-                backup_file = self.module.backup_local(path)
-            self.write(path, plan.text)
+                backup_file = self.module.backup_local(real)
+            self.write(path, real, plan.text)
 
         if self.params["placement_managed"]:
             final = read_settings(plan.text)

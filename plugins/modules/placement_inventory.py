@@ -45,7 +45,8 @@ options:
       - "The wanted fields per resource class, for example C({VCPU: {allocation_ratio: 4.0}, MEMORY_MB:
         {allocation_ratio: 1.0, reserved: 4096}})."
       - Fields are C(allocation_ratio) (above 0), C(reserved) (0 to C(total)), C(min_unit), C(max_unit),
-        C(step_size) and C(total). A class the provider does not have is created when C(total) is given,
+        C(step_size) and C(total), each a finite number (V(inf) and V(nan) are refused). A class the
+        provider does not have is created when C(total) is given,
         and refused otherwise. A custom class (C(CUSTOM_*)) missing from Placement is created first.
     type: dict
     required: true

@@ -19,8 +19,20 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.error
 
 try:
     from openstack import exceptions as sdk_exceptions
+    from openstack.exceptions import SDKException as _SdkError
 except ImportError:  # pragma: no cover - reported by the module through missing_required_lib
     sdk_exceptions = None
+
+    class _SdkError(Exception):  # type: ignore[no-redef]
+        """Stand-in when openstacksdk is missing; never raised."""
+# Every call catches the SDK's errors and keystoneauth1's (version discovery, connection refused,
+# timeouts, auth plugin errors), which the SDK lets through and are not SDKException.
+try:
+    from keystoneauth1.exceptions import ClientException as _KsaError
+except ImportError:  # pragma: no cover - openstacksdk depends on keystoneauth1
+
+    class _KsaError(Exception):  # type: ignore[no-redef]
+        """Stand-in when keystoneauth1 is missing; never raised."""
 
 SDK_IMPORT_ERROR = os_connection.SDK_IMPORT_ERROR
 
@@ -46,7 +58,7 @@ def _error(call: str, exc: Exception, conflict: bool = False) -> AdapterError:
         # only conflict on the generation (the other 409, inventory in use, is for removed classes).
         return GenerationConflict("%s: generation conflict (HTTP 409): %s" % (call, exc))
     details = getattr(exc, "details", None)
-    return AdapterError("%s failed%s: %s" % (call, " (HTTP %s)" % status if status else "", details or exc))
+    return AdapterError("Placement %s failed%s: %s" % (call, " (HTTP %s)" % status if status else "", details or exc))
 
 
 class PlacementApi:
@@ -54,7 +66,12 @@ class PlacementApi:
 
     def __init__(self, conn: Any):
         self.conn = conn
-        self.proxy = conn.placement
+        try:
+            # The first use of the proxy authenticates and discovers the endpoint's version.
+            self.proxy = conn.placement
+        except (_SdkError, _KsaError) as exc:
+            raise AdapterError("cannot reach the Placement API (authentication or version discovery): %s; check "
+                               "cloud/auth, endpoint_override and that the service answers" % exc) from None
 
     def providers(self, name: Optional[str] = None, uuid: Optional[str] = None,
                   member_of: Optional[str] = None) -> List[Dict[str, Any]]:
@@ -69,7 +86,7 @@ class PlacementApi:
         try:
             return [dict(uuid=rp.id, name=rp.name, generation=rp.generation)
                     for rp in self.proxy.resource_providers(**query)]
-        except sdk_exceptions.SDKException as exc:
+        except (_SdkError, _KsaError) as exc:
             raise _error("GET /resource_providers", exc) from None
 
     def inventories(self, uuid: str) -> Tuple[int, Inventories]:
@@ -80,7 +97,7 @@ class PlacementApi:
             if not items:
                 # An empty set carries no generation in the SDK's objects: read the provider.
                 return self.proxy.get_resource_provider(uuid).generation, {}
-        except sdk_exceptions.SDKException as exc:
+        except (_SdkError, _KsaError) as exc:
             raise _error(call, exc) from None
         invs = {inv.resource_class: dict(total=inv.total, reserved=inv.reserved, min_unit=inv.min_unit,
                                          max_unit=inv.max_unit, step_size=inv.step_size,
@@ -90,7 +107,7 @@ class PlacementApi:
     def usages(self, uuid: str) -> Dict[str, int]:
         try:
             return dict(self.proxy.fetch_resource_provider_usages(uuid).usages or {})
-        except sdk_exceptions.SDKException as exc:
+        except (_SdkError, _KsaError) as exc:
             raise _error("GET /resource_providers/%s/usages" % uuid, exc) from None
 
     def ensure_resource_class(self, name: str) -> bool:
@@ -100,11 +117,11 @@ class PlacementApi:
             return False
         except sdk_exceptions.NotFoundException:
             pass
-        except sdk_exceptions.SDKException as exc:
+        except (_SdkError, _KsaError) as exc:
             raise _error("GET /resource_classes/%s" % name, exc) from None
         try:
             self.proxy.create_resource_class(name=name)
-        except sdk_exceptions.SDKException as exc:
+        except (_SdkError, _KsaError) as exc:
             raise _error("POST /resource_classes", exc) from None
         return True
 
@@ -112,6 +129,6 @@ class PlacementApi:
         """Replace the whole inventory set in one PUT; returns the new generation."""
         try:
             rp = self.proxy.set_resource_provider_inventories(uuid, inventories, resource_provider_generation=generation)
-        except sdk_exceptions.SDKException as exc:
+        except (_SdkError, _KsaError) as exc:
             raise _error("PUT /resource_providers/%s/inventories" % uuid, exc, conflict=True) from None
         return rp.generation

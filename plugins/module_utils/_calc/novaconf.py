@@ -11,7 +11,10 @@ Pure: the caller reads the file and writes the returned text. Rules (domain refe
   (``4-12,^8,15``: CPUs, ranges, and ``^`` exclusions from earlier items);
 * a filter Nova removed makes the scheduler fail to start: it is refused, naming the release and
   what replaces it;
-* none of these options reloads on SIGHUP: any change needs a restart of the service that reads it.
+* none of these options reloads on SIGHUP: any change needs a restart of the service that reads it;
+* ``available_filters`` needs at least one entry: with no line Nova uses its default (all filters),
+  so an empty list cannot be written; ``absent`` removes the lines;
+* every line keeps its own line ending (``\r\n`` stays ``\r\n``); new lines take the file's first one.
 """
 
 from __future__ import annotations
@@ -50,6 +53,8 @@ REMOVED_FILTERS: Dict[str, Tuple[str, str]] = {
 _SECTION = re.compile(r"^\s*\[([^\]]+)\]\s*$")
 _KEY = re.compile(r"^([A-Za-z0-9_.-]+)\s*[=:]\s?(.*)$")
 _COMMENTED_KEY = re.compile(r"^[#;]\s*([A-Za-z0-9_.-]+)\s*[=:]")
+_WHOLE = re.compile(r"^[0-9]+$")  # ASCII only: str.isdigit() also takes "\u00b2", which int() refuses
+_NEWLINE = re.compile(r"(\r\n|\n|\r)")  # the line breaks Python's universal newlines (and so oslo.config) honour
 
 
 @dataclass(frozen=True)
@@ -116,13 +121,16 @@ def normalise(key: str, value: Any) -> Any:
         return number
     if key in RESERVED:
         text = str(value).strip()
-        if isinstance(value, bool) or not text.isdigit():
+        if isinstance(value, bool) or not _WHOLE.match(text):
             raise PlanError("%s must be a whole number 0 or above, not %r" % (key, value))
         return int(text)
     if key in CPU_SETS:
         parse_cpu_spec(str(value), key)
         return str(value).strip()
     filters = _filters(value)
+    if key in MULTI and not filters:
+        raise PlanError("%s: give at least one entry, or %s to remove the lines (with no line Nova uses its default, "
+                        "nova.scheduler.filters.all_filters, so an empty list cannot be written)" % (key, ABSENT))
     if key == "enabled_filters":
         for name in filters:
             if name in REMOVED_FILTERS:
@@ -154,16 +162,25 @@ def _comparable(key: str, raw: List[str]) -> Any:
             return float(text)
         except ValueError:
             return text
-    if key in RESERVED and text.isdigit():
+    if key in RESERVED and _WHOLE.match(text):
         return int(text)
     return text
+
+
+def _split(text: str) -> List[Tuple[str, str]]:
+    """The lines of ``text`` as (content, line ending); the last ending is ``""`` when unterminated."""
+    parts = _NEWLINE.split(text)
+    pairs = [(parts[i], parts[i + 1]) for i in range(0, len(parts) - 1, 2)]
+    if parts[-1]:
+        pairs.append((parts[-1], ""))
+    return pairs
 
 
 def read_settings(text: str) -> Dict[str, Any]:
     """The managed keys' current values (``absent`` when not set)."""
     found: Dict[str, List[str]] = {k: [] for k in SECTIONS}
     section = None
-    for line in text.splitlines():
+    for line, _end in _split(text):
         head = _SECTION.match(line)
         if head:
             section = head.group(1).strip()
@@ -199,7 +216,9 @@ def plan_conf(text: str, desired: Mapping[str, Any]) -> ConfPlan:
     if not todo:
         return ConfPlan(text=text, changes=[], restart_services=[])
 
-    lines = text.splitlines()
+    split = _split(text)
+    lines = [line for line, _end in split]
+    newline = next((end for _line, end in split if end), "\n")
     out: List[Optional[str]] = list(lines)
     section = None
     placed: Dict[str, int] = {}  # key -> index of the line replaced by the new value
@@ -240,16 +259,15 @@ def plan_conf(text: str, desired: Mapping[str, Any]) -> ConfPlan:
         else:
             appended.setdefault(SECTIONS[key], []).extend(new)
 
-    result: List[str] = []
+    result: List[Tuple[str, str]] = []  # (line, its ending): kept lines keep theirs, new ones take the file's
     for i in range(len(lines) + 1):
-        result.extend(inserts.get(i, []))
+        result.extend((line, newline) for line in inserts.get(i, []))
         if i < len(lines) and out[i] is not None:
-            result.append(lines[i])  # type: ignore[arg-type]
+            result.append((lines[i], split[i][1] or newline))  # type: ignore[arg-type]
     for name in sorted(appended):
-        if result and result[-1].strip():
-            result.append("")
-        result.append("[%s]" % name)
-        result.extend(appended[name])
-    new_text = "\n".join(result) + ("\n" if result else "")
+        if result and result[-1][0].strip():
+            result.append(("", newline))
+        result.extend((line, newline) for line in ["[%s]" % name] + appended[name])
+    new_text = "".join(line + end for line, end in result)
     changes = [Change(key=k, before=current[k], after=todo[k]) for k in sorted(todo)]
     return ConfPlan(text=new_text, changes=changes, restart_services=sorted({RESTART[k] for k in todo}))

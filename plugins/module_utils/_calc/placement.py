@@ -10,6 +10,7 @@ one ``PUT /resource_providers/{uuid}/inventories`` carrying every class and the 
 Rules (domain reference 1.4, placement ``placement/schemas/inventory.py`` and
 ``placement/objects/inventory.py``):
 * ``capacity = int((total - reserved) x allocation_ratio)``;
+* every value is a finite number (``inf``/``nan`` are refused);
 * ``total`` >= 1, ``reserved`` >= 0 and at most ``total``, ``min_unit`` >= 1, ``max_unit`` >= 1 and
   >= ``min_unit``, ``step_size`` >= 1, ``allocation_ratio`` > 0;
 * placement fills an omitted field with its default, so the plan always carries every field;
@@ -20,6 +21,7 @@ Rules (domain reference 1.4, placement ``placement/schemas/inventory.py`` and
 from __future__ import annotations
 
 import fnmatch
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence
@@ -49,6 +51,8 @@ def _value(rc: str, key: str, value: Any) -> Any:
         number = float(value)
     except (TypeError, ValueError):
         raise PlanError("%s: %s must be a number, not %r" % (rc, key, value)) from None
+    if not math.isfinite(number):
+        raise PlanError("%s: %s must be a finite number, not %r" % (rc, key, value))
     if key == "allocation_ratio":
         if number <= 0:
             raise PlanError("%s: allocation_ratio must be above 0, not %s" % (rc, value))

@@ -141,3 +141,72 @@ def test_bad_input_fails_cleanly_file_unchanged(conf, capsys, settings, message)
 def test_missing_file(tmp_path, capsys):
     rc, result = run_module({"path": str(tmp_path / "nope.conf"), "settings": WANT}, capsys)
     assert rc == 1 and "does not exist" in result["msg"]
+
+
+def test_symlink_is_written_through(tmp_path, capsys):
+    real_dir = tmp_path / "real"
+    real_dir.mkdir()
+    real = real_dir / "nova.conf"
+    real.write_text(CONF)
+    link = tmp_path / "link.conf"
+    link.symlink_to(real)
+    args = {"path": str(link), "settings": {"cpu_allocation_ratio": 3}, "backup": True, "_ansible_diff": True}
+    rc, result = run_module(args, capsys)
+    assert rc == 0 and result["changed"] is True
+    assert link.is_symlink() and link.resolve() == real
+    assert "cpu_allocation_ratio = 3.0" in real.read_text()
+    assert result["diff"]["before_header"] == str(link)
+    with open(result["backup_file"]) as handle:
+        assert handle.read() == CONF
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.conf", "real"]   # nothing left beside the link
+    rc, again = run_module(args, capsys)
+    assert rc == 0 and again["changed"] is False and "backup_file" not in again
+
+
+def _no_space(*_args, **_kwargs):
+    raise OSError(28, "No space left on device")
+
+
+class _FullDisk:
+    def __init__(self, fd, *_args):
+        import os
+        os.close(fd)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_exc):
+        return False
+
+    def write(self, _data):
+        _no_space()
+
+
+@pytest.mark.parametrize("target,fake", [("tempfile.mkstemp", _no_space), ("os.fdopen", _FullDisk)])
+def test_write_errors_fail_cleanly(conf, capsys, monkeypatch, target, fake):
+    module, name = target.split(".")
+    monkeypatch.setattr(getattr(nova_scheduler, module), name, fake)
+    rc, result = run_module({"path": str(conf), "settings": WANT}, capsys)
+    assert rc == 1 and result["failed"] is True and "exception" not in result
+    assert result["msg"].startswith("cannot write %s: " % conf) and "No space left on device" in result["msg"]
+    assert conf.read_text() == CONF
+    assert list(conf.parent.iterdir()) == [conf]
+
+
+@pytest.mark.parametrize("settings,message", [
+    ({"available_filters": []}, "available_filters: give at least one entry"),
+    ({"available_filters": ""}, "available_filters: give at least one entry"),
+    ({"reserved_host_memory_mb": "\u00b2"}, "reserved_host_memory_mb must be a whole number 0 or above"),
+])
+def test_edge_values_fail_cleanly(conf, capsys, settings, message):
+    rc, result = run_module({"path": str(conf), "settings": settings, "backup": True}, capsys)
+    assert rc == 1 and message in result["msg"] and "exception" not in result
+    assert conf.read_text() == CONF and list(conf.parent.iterdir()) == [conf]
+
+
+def test_crlf_file_stays_crlf(tmp_path, capsys):
+    path = tmp_path / "nova.conf"
+    path.write_bytes(b"[DEFAULT]\r\ndebug = True\r\ncpu_allocation_ratio = 2.0\r\n")
+    rc, result = run_module({"path": str(path), "settings": {"cpu_allocation_ratio": 3, "reserved_host_cpus": 2}}, capsys)
+    assert rc == 0 and result["changed"] is True
+    assert path.read_bytes() == b"[DEFAULT]\r\ndebug = True\r\ncpu_allocation_ratio = 3.0\r\nreserved_host_cpus = 2\r\n"

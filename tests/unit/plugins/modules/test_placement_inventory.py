@@ -180,3 +180,73 @@ def test_info(fake, capsys):
     fake["fake"].calls.clear()
     run(placement_inventory_info, dict(usages=False), capsys)
     assert not [c for c in fake["fake"].calls if c[0] == "GET usages"]
+
+
+@pytest.mark.parametrize("ratio", ["inf", "nan"])
+def test_non_finite_values_are_refused_before_connecting(fake, capsys, monkeypatch, ratio):
+    monkeypatch.setattr(api, "connect", lambda params: pytest.fail("connected"))
+    args = dict(provider="compute-01", inventories={"VCPU": {"allocation_ratio": ratio}})
+    rc, result = run(placement_inventory, args, capsys)
+    assert rc == 1 and "VCPU: allocation_ratio must be a finite number, not '%s'" % ratio in result["msg"]
+    assert "exception" not in result and writes(fake["fake"]) == []
+
+
+ksa_exceptions = pytest.importorskip("keystoneauth1.exceptions")
+
+
+class _Unreachable:
+    """A connection whose endpoint does not answer: keystoneauth1 errors, which are not SDKException."""
+
+    def __init__(self, error, at_discovery):
+        self.error, self.at_discovery = error, at_discovery
+
+    @property
+    def placement(self):
+        if self.at_discovery:
+            raise self.error
+        return self
+
+    def __getattr__(self, name):
+        def call(*_args, **_kwargs):
+            raise self.error
+        return call
+
+
+DISCOVERY = ksa_exceptions.DiscoveryFailure("Could not find versioned identity endpoints when attempting to authenticate.")
+REFUSED = ksa_exceptions.ConnectFailure("Unable to establish connection to http://127.0.0.1:9: Connection refused")
+
+
+@pytest.mark.parametrize("call,args", [
+    ("providers", ()),
+    ("inventories", ("u-1",)),
+    ("usages", ("u-1",)),
+    ("ensure_resource_class", ("CUSTOM_X",)),
+    ("set_inventories", ("u-1", 3, {"VCPU": FULL})),
+])
+def test_adapter_turns_keystoneauth_errors_into_adapter_errors(call, args):
+    with pytest.raises(api.AdapterError) as err:
+        api.PlacementApi(_Unreachable(DISCOVERY, at_discovery=True))
+    assert "cannot reach the Placement API" in str(err.value) and "versioned identity endpoints" in str(err.value)
+    placement = api.PlacementApi(_Unreachable(REFUSED, at_discovery=False))
+    with pytest.raises(api.AdapterError) as err:
+        getattr(placement, call)(*args)
+    assert "Connection refused" in str(err.value)
+    assert not isinstance(err.value, api.GenerationConflict)
+
+
+@pytest.mark.parametrize("module,extra", [
+    (placement_inventory_info, {}),
+    (placement_inventory, dict(provider="compute-01", inventories={"VCPU": {"reserved": 1}})),
+])
+def test_unreachable_endpoint_fails_cleanly(capsys, module, extra):
+    # A real openstacksdk connection to a closed loopback port (port 9, discard): no fake involved.
+    pytest.importorskip("openstack")
+    endpoint = "http://127.0.0.1:9"
+    args = dict(auth_type="admin_token", auth={"token": "hc-tok-5e1f", "endpoint": endpoint}, endpoint_override=endpoint,
+                **extra)
+    with patch_module_args(args), pytest.raises(SystemExit) as exc:
+        module.main()
+    result = json.loads(capsys.readouterr().out)
+    assert exc.value.code == 1 and result["failed"] is True and "exception" not in result
+    assert result["msg"].startswith("cannot reach the Placement API") and "version discovery" in result["msg"]
+    assert "hc-tok-5e1f" not in json.dumps(result)

@@ -162,3 +162,62 @@ def test_plan_refuses(case, desired, message):
     with pytest.raises(PlanError) as err:
         plan_conf(text, desired)
     assert message in str(err.value), case
+
+
+@pytest.mark.parametrize("value", [[], "", " , ", ["", " "]])
+def test_empty_available_filters_is_refused(value):
+    # No available_filters line means Nova's default (all filters), so an empty list cannot be written:
+    # it was planned as a change on every run without any line ever written.
+    with pytest.raises(PlanError) as err:
+        plan_conf(CONF, {"available_filters": value})
+    assert "available_filters: give at least one entry" in str(err.value)
+    assert "absent" in str(err.value)
+
+
+def test_available_filters_absent_removes_every_line():
+    plan = plan_conf(CONF, {"available_filters": ABSENT})
+    assert [(c.key, c.before, c.after) for c in plan.changes] == [
+        ("available_filters", ["nova.scheduler.filters.all_filters"], ABSENT)]
+    assert "available_filters" not in plan.text
+    assert plan_conf(plan.text, {"available_filters": ABSENT}).changes == []
+
+
+@pytest.mark.parametrize("value", ["\u00b2", "\u0663", "\uff11\uff12", "1\u00b2"])
+def test_reserved_refuses_non_ascii_digits(value):
+    with pytest.raises(PlanError) as err:
+        plan_conf(CONF, {"reserved_host_memory_mb": value})
+    assert "reserved_host_memory_mb must be a whole number 0 or above" in str(err.value)
+
+
+def test_reserved_with_non_ascii_digits_in_the_file_is_read_as_text():
+    assert read_settings("[DEFAULT]\nreserved_host_cpus = \u00b2\n")["reserved_host_cpus"] == "\u00b2"
+    plan = plan_conf("[DEFAULT]\nreserved_host_cpus = \u00b2\n", {"reserved_host_cpus": 2})
+    assert plan.text == "[DEFAULT]\nreserved_host_cpus = 2\n"
+
+
+CRLF = CONF.replace("\n", "\r\n")
+
+
+@pytest.mark.parametrize("desired", [
+    {"cpu_allocation_ratio": 3},                          # replaced in place
+    {"cpu_allocation_ratio": ABSENT},                     # removed
+    {"reserved_host_memory_mb": 4096},                    # added at the end of a section
+    {"available_filters": ["a.B", "c.D"]},                # several lines for one key
+    {"cpu_dedicated_set": "8-15", "cpu_shared_set": ABSENT},
+])
+def test_crlf_file_keeps_crlf_on_every_line(desired):
+    plan = plan_conf(CRLF, desired)
+    assert plan.changed
+    assert plan.text.count("\n") == plan.text.count("\r\n") > 0, repr(plan.text)
+    assert plan_conf(plan.text, desired).changes == []
+
+
+def test_crlf_missing_section_and_unterminated_last_line():
+    plan = plan_conf("[DEFAULT]\r\ndebug = true", {"cpu_dedicated_set": "4-7"})
+    assert plan.text == "[DEFAULT]\r\ndebug = true\r\n\r\n[compute]\r\ncpu_dedicated_set = 4-7\r\n"
+
+
+def test_each_line_keeps_its_own_ending():
+    text = "[DEFAULT]\r\ndebug = true\ncpu_allocation_ratio = 2.0\r\n# end\n"
+    plan = plan_conf(text, {"cpu_allocation_ratio": 3})
+    assert plan.text == "[DEFAULT]\r\ndebug = true\ncpu_allocation_ratio = 3.0\r\n# end\n"

@@ -43,6 +43,15 @@ def test_capacity(inv, expected):
     ({"VCPU": {"total": 0}}, "total must be between 1"),
     ({"VCPU": {"max_unit": 2 ** 31}}, "max_unit must be between 1 and 2147483647"),
     ({"VCPU": {"allocation_ratio": None}}, "every field is null"),
+    ({"VCPU": {"reserved": "inf"}}, "reserved must be a finite number, not 'inf'"),
+    ({"VCPU": {"reserved": "nan"}}, "reserved must be a finite number, not 'nan'"),
+    ({"VCPU": {"allocation_ratio": "inf"}}, "allocation_ratio must be a finite number, not 'inf'"),
+    ({"VCPU": {"allocation_ratio": "nan"}}, "allocation_ratio must be a finite number, not 'nan'"),
+    ({"VCPU": {"allocation_ratio": float("-inf")}}, "allocation_ratio must be a finite number"),
+    ({"VCPU": {"min_unit": "Infinity"}}, "min_unit must be a finite number"),
+    ({"VCPU": {"max_unit": "-inf"}}, "max_unit must be a finite number"),
+    ({"VCPU": {"step_size": float("nan")}}, "step_size must be a finite number"),
+    ({"VCPU": {"total": "1e400"}}, "total must be a finite number"),
 ])
 def test_desired_refused(data, message):
     with pytest.raises(PlanError) as err:
