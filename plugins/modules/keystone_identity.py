@@ -16,6 +16,9 @@ description:
     updated; nothing that is not listed is deleted.
   - A user's password is set when the user is created; Keystone cannot be asked for it, so later
     runs leave it alone.
+  - Role names are case-insensitive, as in Keystone (which answers C(409 Conflict) to a role that differs
+    from an existing one only in case). A role or an assignment naming C(Admin) uses Keystone's C(admin),
+    and a new role listed in two spellings is created once, in the first.
   - Refuses, before changing anything, an endpoint of an unknown service, an assignment naming an
     unknown user, project or role, a default project that does not exist.
 author:

@@ -13,12 +13,22 @@ version_added: 0.1.0
 description:
   - Creates a Swift ring builder (account, container or object) with a part power, a replica count
     and C(min_part_hours), and brings its devices to the list given. Devices are keyed by IP, port
-    and name; weights are updated in place, other changes are a remove plus an add.
+    and name; weight, region and zone are changed in place (C(set_weight), C(set_region), C(set_zone)).
+  - A removed device stays in the builder, marked for removal, until the next rebalance; it counts as
+    absent (see RV(pending_removal)). Listing it again re-adds it right after that rebalance, because
+    C(swift-ring-builder) refuses to add an IP, port and name that the builder still holds.
   - Rebalances only after a change, so an unchanged ring is never rebalanced. When partitions moved
     less than C(min_part_hours) ago, the device changes are saved in the builder and the module
     reports RV(wait_seconds) instead of forcing a rebalance; a later run rebalances.
+  - The rebalance is C(rebalance --force), so that a change that moves no partition (a zone change in
+    a one-replica ring, say) is still saved and written to the ring file; it never overrides
+    C(min_part_hours).
   - Refuses a part power change (a partition-power increase is a cluster operation), more replicas
     than devices, duplicate devices, non-positive weights, before anything changes.
+  - The commands run on a copy of the builder; only when all of them succeed do the new builder and
+    ring replace the old ones (the previous builder is kept in C(backups/)), so a failure leaves both
+    untouched. Check mode runs the same commands on a throw-away copy, so it fails where the real run
+    would.
   - Reads the builder with Swift's own C(RingBuilder) (in O(python)), and changes it with
     C(swift-ring-builder).
 author:
@@ -120,7 +130,14 @@ commands:
   returned: always
   type: list
   elements: list
-  sample: [["add", "r1z1-127.0.0.1:6200/d2", "100"], ["rebalance"]]
+  sample: [["add", "r1z1-127.0.0.1:6200/d2", "100"], ["rebalance", "--force"]]
+pending_removal:
+  description: Devices marked for removal in the builder (weight 0) after this run (in check mode, that
+    would be), which leave it at the next rebalance.
+  returned: always
+  type: list
+  elements: str
+  sample: ["r1z1-127.0.0.1:6200/d1"]
 rebalanced:
   description: Whether the ring was (or in check mode would be) rebalanced.
   returned: always
@@ -135,7 +152,7 @@ wait_seconds:
 
 from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.swift_ring_builder import SwiftRingBuilder
 from ansible_collections.hypercloud.builder.plugins.module_utils._base import HypercloudModule
-from ansible_collections.hypercloud.builder.plugins.module_utils._calc.swift_ring import RingSpec, devices_from, plan_ring
+from ansible_collections.hypercloud.builder.plugins.module_utils._calc.swift_ring import RingSpec, apply_plan, devices_from, plan_ring
 
 
 class SwiftRing(HypercloudModule):
@@ -168,15 +185,14 @@ class SwiftRing(HypercloudModule):
                                    p["python"], p["swift_dir"], p["ring"])
         current = builder.read()
         plan = plan_ring(current, spec)
-        if not self.check_mode:
-            for command in plan.commands:
-                builder.run(command)
+        builder.apply(plan.commands, commit=not self.check_mode)
         before = None if current is None else sorted(d.search for d in current.devices)
+        removing = sorted(d.search for d in apply_plan(current, spec, plan).removing)
         return self.result(
             changed=bool(plan.commands),
             before={"devices": before}, after={"devices": sorted(d.search for d in spec.devices)},
             changes=list(plan.changes), commands=[list(c) for c in plan.commands],
-            rebalanced=plan.rebalance, wait_seconds=plan.wait_seconds,
+            rebalanced=plan.rebalance, wait_seconds=plan.wait_seconds, pending_removal=removing,
         )
 
 

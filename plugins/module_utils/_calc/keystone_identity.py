@@ -9,12 +9,18 @@ Pure: the caller lists what Keystone has (by name) and applies the returned step
 roles, projects, services, endpoints, users, then assignments, so every name a step refers to
 exists when it runs. Nothing the plan does not manage is ever deleted. A user's password is set
 when the user is created; Keystone cannot be asked for it, so later runs do not touch it.
+
+Role names are case-insensitive in Keystone (a second role differing only in case is a
+``409 Conflict``; keystone ``doc/source/admin/case-insensitive.rst``) and case-preserving: a
+role named ``Admin`` in a task is Keystone's ``admin``. Every role name the plan compares or
+emits, in the role list and in assignments, is Keystone's own spelling when the role exists, and
+the first spelling the task gives when the plan creates it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Mapping, Sequence, Set, Tuple
+from typing import Callable, Dict, List, Mapping, Sequence, Tuple
 
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors import PlanError
 
@@ -44,9 +50,28 @@ class Step:
         return {"action": self.action, "kind": self.kind, "name": self.name, "data": dict(self.data)}
 
 
+def role_names(desired: Identity, current: Identity) -> Callable[[str], str]:
+    """The name to use for a role: Keystone's spelling when it holds the role (the exact one first,
+    should a case-sensitive backend hold several), else the task's first spelling."""
+    exact = set(current.roles)
+    names: Dict[str, str] = {}
+    for role in desired.roles + tuple(a[2] for a in desired.assignments):
+        names.setdefault(role.lower(), role)
+    names.update({role.lower(): role for role in current.roles})
+    return lambda role: role if role in exact else names[role.lower()]
+
+
+def canonical(desired: Identity, current: Identity) -> Identity:
+    """``desired`` with every role name spelled as ``role_names`` says (duplicates by case dropped)."""
+    name = role_names(desired, current)
+    roles = tuple(dict.fromkeys(name(r) for r in desired.roles))
+    assignments = tuple(dict.fromkeys((u, p, name(r)) for u, p, r in desired.assignments))
+    return Identity(roles, desired.projects, desired.services, desired.endpoints, desired.users, assignments)
+
+
 def validate(desired: Identity, current: Identity) -> None:
     services = set(desired.services) | set(current.services)
-    roles = set(desired.roles) | set(current.roles)
+    roles = set(desired.roles) | set(current.roles)  # both spelled alike by canonical()
     projects = set(desired.projects) | set(current.projects)
     users = set(desired.users) | set(current.users)
     for (service, interface, region), url in desired.endpoints.items():
@@ -70,10 +95,10 @@ def validate(desired: Identity, current: Identity) -> None:
 
 def plan_identity(current: Identity, desired: Identity) -> List[Step]:
     """Steps that make Keystone hold everything in ``desired``."""
+    desired = canonical(desired, current)
     validate(desired, current)
     steps: List[Step] = []
-    have_roles: Set[str] = {r.lower() for r in current.roles}  # Keystone role names are case-insensitive
-    steps += [Step("create", "role", r) for r in desired.roles if r.lower() not in have_roles]
+    steps += [Step("create", "role", r) for r in desired.roles if r not in current.roles]
     steps += [Step("create", "project", p) for p in desired.projects if p not in current.projects]
     for name, stype in sorted(desired.services.items()):
         if name not in current.services:

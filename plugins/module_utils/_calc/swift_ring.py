@@ -15,7 +15,15 @@ Rules (swift ``doc/source/overview_ring.rst``, ``swift-ring-builder`` help):
   rebalanced, so its partitions never move for nothing;
 * ``min_part_hours``: while the builder says partitions moved too recently, the device changes
   are recorded in the builder but the rebalance waits; the plan says how long;
-* a device is keyed by ip, port and name; a different region or zone is a remove plus an add.
+* a device is keyed by ip, port and name; a different region or zone is changed in place
+  (``set_region`` / ``set_zone``), as a weight is (``set_weight``);
+* a removed device stays in the builder (weight 0, marked for removal) until the next rebalance:
+  it counts as absent, and swift-ring-builder refuses to add its ip:port/name again before that
+  rebalance, so a re-added device is added right after one;
+* the rebalance is ``rebalance --force``: without it swift-ring-builder does not save a rebalance
+  that moved no partition (a zone change in a one-replica ring, say), so the builder would stay
+  "changed" and the ring file would keep the old zone. It never overrides ``min_part_hours``: the
+  planner only rebalances once the builder says partitions may move.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors im
 MAX_PART_POWER = 32
 DEVICE_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 WEIGHT_TOLERANCE = 1e-6
+REBALANCE = ("rebalance", "--force")
 
 
 @dataclass(frozen=True)
@@ -73,6 +82,7 @@ class RingState:
     min_part_seconds_left: int = 0
     devs_changed: bool = False
     ring_current: bool = True
+    removing: Tuple[Device, ...] = ()  # marked for removal (weight 0), gone at the next rebalance
 
 
 @dataclass(frozen=True)
@@ -140,32 +150,47 @@ def plan_ring(current: Optional[RingState], spec: RingSpec) -> RingPlan:
 
     wanted: Dict[Tuple[str, int, str], Device] = {dev.key: dev for dev in spec.devices}
     have: Dict[Tuple[str, int, str], Device] = {dev.key: dev for dev in current.devices}
+    removing = {dev.key for dev in current.removing}
     for key, dev in sorted(have.items()):
         want = wanted.get(key)
-        if want is None or (want.region, want.zone) != (dev.region, dev.zone):
+        if want is None:
             commands.append(("remove", "d%d" % dev.id))
             changes.append("remove %s" % dev.search)
             ring_moves = True
-        elif abs(want.weight - dev.weight) > WEIGHT_TOLERANCE:
+            continue
+        for what, old, new in (("region", dev.region, want.region), ("zone", dev.zone, want.zone)):
+            if old != new:
+                commands.append(("set_%s" % what, "d%d" % dev.id, str(new)))
+                changes.append("%s %s %d -> %d" % (what, dev.search, old, new))
+                ring_moves = True
+        if abs(want.weight - dev.weight) > WEIGHT_TOLERANCE:
             commands.append(("set_weight", "d%d" % dev.id, _num(want.weight)))
             changes.append("weight %s %s -> %s" % (dev.search, _num(dev.weight), _num(want.weight)))
             ring_moves = True
-    for dev in spec.devices:
-        old = have.get(dev.key)
-        if old is None or (old.region, old.zone) != (dev.region, dev.zone):
-            commands.append(("add", dev.search, _num(dev.weight)))
-            changes.append("add %s weight %s" % (dev.search, _num(dev.weight)))
-            ring_moves = True
+    new_devs = [dev for dev in spec.devices if dev.key not in have and dev.key not in removing]
+    readd = [dev for dev in spec.devices if dev.key not in have and dev.key in removing]
+    commands += [("add", dev.search, _num(dev.weight)) for dev in new_devs]
+    changes += ["add %s weight %s" % (dev.search, _num(dev.weight)) for dev in new_devs]
+    ring_moves = ring_moves or bool(new_devs)
 
-    pending = ring_moves or current.devs_changed
+    pending = ring_moves or current.devs_changed or bool(readd)
     wait = 0
     rebalance = False
     if pending:
         if current.min_part_seconds_left > 0:
+            # A re-added device waits with the rest: its old entry leaves only at the rebalance.
             wait = current.min_part_seconds_left
         else:
-            commands.append(("rebalance",))
+            commands.append(REBALANCE)
             rebalance = True
+            if readd:
+                commands += [("add", dev.search, _num(dev.weight)) for dev in readd]
+                changes += ["add %s weight %s (again, after its removal was rebalanced)"
+                            % (dev.search, _num(dev.weight)) for dev in readd]
+                if spec.min_part_hours == 0:
+                    commands.append(REBALANCE)
+                else:
+                    wait = spec.min_part_hours * 3600
     if not rebalance and not current.ring_current and not (pending and wait):
         commands.append(("write_ring",))
         changes.append("write the ring file")
@@ -174,15 +199,24 @@ def plan_ring(current: Optional[RingState], spec: RingSpec) -> RingPlan:
 
 def apply_plan(current: Optional[RingState], spec: RingSpec, plan: RingPlan) -> RingState:
     """The state the builder is in after ``plan`` (for the property "applying leaves nothing to do")."""
-    devices = tuple(Device(d.ip, d.port, d.device, d.weight, d.region, d.zone, index)
-                    for index, d in enumerate(spec.devices))
     waiting = plan.wait_seconds > 0
+    wanted = {dev.key for dev in spec.devices}
+    if plan.rebalance:
+        removing: Tuple[Device, ...] = ()
+    else:
+        removed = tuple(d for d in (current.devices if current else ()) if d.key not in wanted)
+        removing = (current.removing if current else ()) + tuple(
+            Device(d.ip, d.port, d.device, 0.0, d.region, d.zone, d.id) for d in removed)
+    gone = {dev.key for dev in removing}
+    devices = tuple(Device(d.ip, d.port, d.device, d.weight, d.region, d.zone, index)
+                    for index, d in enumerate(spec.devices) if d.key not in gone)
     return RingState(
         spec.part_power, spec.replicas, spec.min_part_hours, devices,
         min_part_seconds_left=plan.wait_seconds if waiting else (spec.min_part_hours * 3600 if plan.rebalance else
                                                                  (current.min_part_seconds_left if current else 0)),
         devs_changed=waiting,
         ring_current=not waiting or bool(current and current.ring_current),
+        removing=removing,
     )
 
 

@@ -50,6 +50,30 @@ def test_role_names_are_case_insensitive():
     assert plan_identity(Identity(roles=("SwiftOperator",)), Identity(roles=("swiftoperator",))) == []
 
 
+def test_an_assignment_uses_keystones_spelling_of_an_existing_role():
+    wanted = Identity(roles=("Admin",), assignments=(("admin", "admin", "Admin"),))
+    assert plan_identity(BOOTSTRAPPED, wanted) == []
+    new_user = Identity(users={"u": ""}, assignments=(("u", "admin", "ADMIN"),))
+    steps = plan_identity(BOOTSTRAPPED, new_user)
+    assert steps[-1].data == {"user": "u", "project": "admin", "role": "admin"}
+    assert plan_identity(apply_steps(BOOTSTRAPPED, steps), new_user) == []
+
+
+def test_a_new_role_is_created_once_in_the_tasks_first_spelling():
+    wanted = Identity(roles=("Ops", "OPS"), users={"u": ""}, projects=("p",),
+                      assignments=(("u", "p", "ops"), ("u", "p", "Ops")))
+    steps = plan_identity(Identity(), wanted)
+    assert [(s.kind, s.name) for s in steps] == [("role", "Ops"), ("project", "p"), ("user", "u"),
+                                                 ("assignment", "u/p/Ops")]
+    assert plan_identity(apply_steps(Identity(), steps), wanted) == []
+
+
+def test_an_exact_spelling_wins_when_a_case_sensitive_backend_holds_two():
+    current = Identity(roles=("member", "Member"), users={"u": ""}, projects=("p",))
+    steps = plan_identity(current, Identity(assignments=(("u", "p", "Member"),)))
+    assert [s.data["role"] for s in steps] == ["Member"]
+
+
 @pytest.mark.parametrize("desired, message", [
     (Identity(endpoints={("nova", "public", "RegionOne"): "http://x"}), "service 'nova'"),
     (Identity(services={"s": "t"}, endpoints={("s", "private", "RegionOne"): "http://x"}), "interface"),

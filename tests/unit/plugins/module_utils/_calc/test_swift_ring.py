@@ -19,23 +19,28 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc.swift_rin
 )
 
 
-def dev(name, weight=100.0, zone=1, port=6200, id=None):
-    return Device("127.0.0.1", port, name, weight, 1, zone, id)
+REBALANCE = ("rebalance", "--force")
+
+
+def dev(name, weight=100.0, zone=1, port=6200, id=None, region=1):
+    return Device("127.0.0.1", port, name, weight, region, zone, id)
 
 
 def spec(*devs, part_power=10, replicas=1, mph=1):
     return RingSpec(part_power, replicas, mph, tuple(devs))
 
 
-def state(*devs, part_power=10, replicas=1, mph=1, left=0, changed=False, current=True):
+def state(*devs, part_power=10, replicas=1, mph=1, left=0, changed=False, current=True, removing=()):
+    """Builder ids in order: the listed devices first, then those marked for removal (weight 0)."""
     devs = tuple(Device(d.ip, d.port, d.device, d.weight, d.region, d.zone, i) for i, d in enumerate(devs))
-    return RingState(part_power, replicas, mph, devs, left, changed, current)
+    gone = tuple(Device(d.ip, d.port, d.device, 0.0, d.region, d.zone, len(devs) + i) for i, d in enumerate(removing))
+    return RingState(part_power, replicas, mph, devs, left, changed or bool(gone), current, gone)
 
 
 def test_new_builder_is_created_filled_and_rebalanced():
     plan = plan_ring(None, spec(dev("d1"), dev("d2"), replicas=2))
     assert plan.commands == (("create", "10", "2", "1"), ("add", "r1z1-127.0.0.1:6200/d1", "100"),
-                             ("add", "r1z1-127.0.0.1:6200/d2", "100"), ("rebalance",))
+                             ("add", "r1z1-127.0.0.1:6200/d2", "100"), REBALANCE)
     assert plan.rebalance and plan.wait_seconds == 0
 
 
@@ -45,15 +50,26 @@ def test_unchanged_ring_is_not_rebalanced_even_when_partitions_may_move():
 
 
 @pytest.mark.parametrize("current, wanted, expected", [
-    (state(dev("d1")), spec(dev("d1"), dev("d2")), [("add", "r1z1-127.0.0.1:6200/d2", "100"), ("rebalance",)]),
-    (state(dev("d1"), dev("d2")), spec(dev("d1")), [("remove", "d1"), ("rebalance",)]),
-    (state(dev("d1")), spec(dev("d1", weight=50)), [("set_weight", "d0", "50"), ("rebalance",)]),
-    (state(dev("d1")), spec(dev("d1", zone=2)),
-     [("remove", "d0"), ("add", "r1z2-127.0.0.1:6200/d1", "100"), ("rebalance",)]),
-    (state(dev("d1"), dev("d2")), spec(dev("d1"), dev("d2"), replicas=2), [("set_replicas", "2"), ("rebalance",)]),
+    (state(dev("d1")), spec(dev("d1"), dev("d2")), [("add", "r1z1-127.0.0.1:6200/d2", "100"), REBALANCE]),
+    (state(dev("d1"), dev("d2")), spec(dev("d1")), [("remove", "d1"), REBALANCE]),
+    (state(dev("d1")), spec(dev("d1", weight=50)), [("set_weight", "d0", "50"), REBALANCE]),
+    # a region or zone change is made in place: the builder would refuse to add the same ip:port/name
+    (state(dev("d1")), spec(dev("d1", zone=2)), [("set_zone", "d0", "2"), REBALANCE]),
+    (state(dev("d1"), dev("d2")), spec(dev("d1"), dev("d2", region=3, zone=4, weight=7)),
+     [("set_region", "d1", "3"), ("set_zone", "d1", "4"), ("set_weight", "d1", "7"), REBALANCE]),
+    (state(dev("d1"), dev("d2")), spec(dev("d1"), dev("d2"), replicas=2), [("set_replicas", "2"), REBALANCE]),
     (state(dev("d1")), spec(dev("d1"), mph=0), [("set_min_part_hours", "0")]),
     (state(dev("d1"), current=False), spec(dev("d1")), [("write_ring",)]),
-    (state(dev("d1"), changed=True), spec(dev("d1")), [("rebalance",)]),
+    (state(dev("d1"), changed=True), spec(dev("d1")), [REBALANCE]),
+    # a device marked for removal is absent: nothing to remove again, the pending removal is rebalanced
+    (state(dev("d1"), removing=[dev("d2")]), spec(dev("d1")), [REBALANCE]),
+    (state(dev("d1"), removing=[dev("d2")], left=60), spec(dev("d1")), []),
+    # listed again: added only after the rebalance that drops its old entry
+    (state(dev("d1"), removing=[dev("d2")]), spec(dev("d1"), dev("d2", zone=2)),
+     [REBALANCE, ("add", "r1z2-127.0.0.1:6200/d2", "100")]),
+    (state(dev("d1"), removing=[dev("d2")], mph=0), spec(dev("d1"), dev("d2"), mph=0),
+     [REBALANCE, ("add", "r1z1-127.0.0.1:6200/d2", "100"), REBALANCE]),
+    (state(dev("d1"), removing=[dev("d2")], left=60), spec(dev("d1"), dev("d2")), []),
 ])
 def test_changes(current, wanted, expected):
     assert list(plan_ring(current, wanted).commands) == expected
@@ -69,7 +85,7 @@ def test_pending_change_waits_without_commands_then_rebalances():
     waiting = plan_ring(state(dev("d1"), changed=True, left=60), spec(dev("d1")))
     assert waiting.commands == () and waiting.wait_seconds == 60
     later = plan_ring(state(dev("d1"), changed=True, left=0), spec(dev("d1")))
-    assert later.commands == (("rebalance",),)
+    assert later.commands == (REBALANCE,)
 
 
 @pytest.mark.parametrize("current, wanted, message", [
@@ -94,6 +110,12 @@ def test_refused(current, wanted, message):
     (state(dev("d1")), spec(dev("d1"), dev("d2", weight=30))),
     (state(dev("d1"), dev("d2")), spec(dev("d2", zone=3))),
     (state(dev("d1"), left=100), spec(dev("d1"), dev("d2"))),
+    (state(dev("d1"), dev("d2"), left=100), spec(dev("d1"))),
+    (state(dev("d1"), dev("d2")), spec(dev("d1", region=2), dev("d2", zone=5))),
+    (state(dev("d1"), removing=[dev("d2")]), spec(dev("d1"))),
+    (state(dev("d1"), removing=[dev("d2")]), spec(dev("d1"), dev("d2"))),
+    (state(dev("d1"), removing=[dev("d2")], mph=0), spec(dev("d1"), dev("d2"), mph=0)),
+    (state(dev("d1"), removing=[dev("d2")], left=100), spec(dev("d1"), dev("d2"))),
 ])
 def test_applying_the_plan_leaves_nothing_to_do(current, wanted):
     plan = plan_ring(current, wanted)
@@ -101,6 +123,11 @@ def test_applying_the_plan_leaves_nothing_to_do(current, wanted):
     again = plan_ring(after, wanted)
     assert again.commands == ()
     assert again.wait_seconds == plan.wait_seconds
+
+
+def test_re_added_device_waits_for_min_part_hours_after_its_rebalance():
+    plan = plan_ring(state(dev("d1"), removing=[dev("d2")], mph=2), spec(dev("d1"), dev("d2"), mph=2))
+    assert plan.rebalance and plan.wait_seconds == 7200
 
 
 def test_devices_from_option_dicts():
