@@ -119,5 +119,18 @@ def object_roundtrip(conn: Any, container: str, name: str, payload: bytes) -> Di
         store.delete_container(container)
         seen["deleted"] = True
     except Exception as exc:
-        raise _fail("Swift round trip (%s)" % ", ".join(k for k, v in seen.items() if v is True) or "start", exc) from exc
+        done = ", ".join(k for k, v in seen.items() if v is True) or "nothing done"
+        if seen["created"] and not seen["deleted"]:
+            _clean_up(store, container, name, seen["uploaded"])
+        raise _fail("Swift round trip (%s)" % done, exc) from exc
     return seen
+
+
+def _clean_up(store: Any, container: str, name: str, uploaded: bool) -> None:
+    """Best effort after a failed round trip: the probe object and container do not stay behind."""
+    try:
+        if uploaded:
+            store.delete_object(name, container=container, ignore_missing=True)
+        store.delete_container(container, ignore_missing=True)
+    except Exception:  # pylint: disable=broad-except  # the round trip's own error is the one to report
+        pass
