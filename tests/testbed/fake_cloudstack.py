@@ -19,7 +19,8 @@ cloudstack modules are tested against this stdlib ``http.server``. What it copie
   apache/cloudstack API response classes ConfigurationResponse (with the group/subgroup/parent/
   displaytext/type/options fields added in 4.18.0), SystemVmResponse (agentstate and version, 4.13.1),
   ServiceOfferingResponse, ZoneResponse and AsyncJobResponse, as in the CloudStack 4.18 to 4.20 line;
-  the fake reports ``cloudstackversion`` 4.20.1.0. The response classes were read from the
+  the fake reports ``cloudstackversion`` 4.20.1.0 (``version``: another one, as a cloud not yet
+  upgraded would report it, in listCapabilities and in the hosts' and system VMs' ``version``). The response classes were read from the
   apache/cloudstack source, not captured from a running server.
 * Behaviour: ``listConfigurations name=`` is a substring match (SQL LIKE %name%, as
   ``searchForConfigurations``); with ``zoneid`` only zone-scoped settings are listed, and
@@ -133,8 +134,9 @@ class FakeCloudStack:
     def __init__(self, api_key: str = "fake-api-key", secret: str = "fake-secret-key", port: int = 0,
                  job_delay: float = 0.05, boot_delay: Optional[float] = 0.1, ssvms: int = 2, hosts: int = 2,
                  vms_per_host: int = 2, maintenance_delay: float = 0.2, up_delay: float = 0.1,
-                 never_up: Sequence[str] = (), log_path: Optional[str] = None):
+                 never_up: Sequence[str] = (), log_path: Optional[str] = None, version: str = VERSION):
         self.api_key = api_key
+        self.version = version
         self.secret = secret
         self.port = port
         self.job_delay = job_delay
@@ -228,7 +230,7 @@ class FakeCloudStack:
                   hypervisor="KVM", templateid=str(uuid.UUID(int=2)), templatename="systemvm-kvm-4.20.1-x86_64",
                   privateip="10.0.0.%d" % (100 + number), publicip="192.0.2.%d" % (100 + number),
                   linklocalip="169.254.0.%d" % number, gateway="192.0.2.1", dns1="192.0.2.53",
-                  created=_now(), version=VERSION, activeviewersessions=0, _ready_at=ready_at)
+                  created=_now(), version=self.version, activeviewersessions=0, _ready_at=ready_at)
         self.vms.append(vm)
         return vm
 
@@ -255,7 +257,7 @@ class FakeCloudStack:
         return dict(id=host_id, name="kvm-%d" % number, type="Routing", state="Up", resourcestate="Enabled",
                     hypervisor="KVM", ipaddress="10.0.1.%d" % number, zoneid=ZONE_ID, zonename="zone-a",
                     podid=str(uuid.UUID(int=1)), podname="pod-a", clusterid=CLUSTER_ID, clustername="cluster-a",
-                    clustertype="CloudManaged", version=VERSION, cpunumber=32, cpuspeed=2200, cpusockets=2,
+                    clustertype="CloudManaged", version=self.version, cpunumber=32, cpuspeed=2200, cpusockets=2,
                     memorytotal=274877906944, islocalstorageactive=False, hahost=False, created=_now(),
                     lastpinged="1970-01-20T10:22:18+0000", managementserverid="ec:f4:bb:00:00:01", events=(
                         "AgentDisconnected; ManagementServerDown; Ping; PingTimeout; AgentConnected; "
@@ -410,7 +412,7 @@ class FakeCloudStack:
     # --- commands --------------------------------------------------------------------------------
 
     def cmd_listCapabilities(self, _params: Dict[str, str]) -> Dict[str, Any]:  # noqa: N802
-        return {"capability": dict(cloudstackversion=VERSION, securitygroupsenabled=False, userpublictemplateenabled=True,
+        return {"capability": dict(cloudstackversion=self.version, securitygroupsenabled=False, userpublictemplateenabled=True,
                                    supportELB="false", projectinviterequired=False, allowusercreateprojects=True,
                                    customdiskofferingminsize=1, customdiskofferingmaxsize=1024, apilimitinterval=1,
                                    apilimitmax=1000, kvmsnapshotenabled=True)}
@@ -570,12 +572,14 @@ def main(argv: Optional[List[str]] = None) -> None:
     parser.add_argument("--never-up", action="append", default=[], metavar="HOST",
                         help="a host whose agent never reconnects after cancelHostMaintenance (repeatable)")
     parser.add_argument("--log", help="append host transitions and commands to this file, one JSON object a line")
+    parser.add_argument("--version", default=VERSION, dest="cloudstack_version",
+                        help="the cloudstackversion reported (default %(default)s; an older one for a cloud not yet upgraded)")
     args = parser.parse_args(argv)
     fake = FakeCloudStack(api_key=args.api_key, secret=args.secret, port=args.port, job_delay=args.job_delay,
                           boot_delay=args.boot_delay, hosts=args.hosts, maintenance_delay=args.maintenance_delay,
-                          up_delay=args.up_delay, never_up=args.never_up,
+                          up_delay=args.up_delay, never_up=args.never_up, version=args.cloudstack_version,
                           log_path=os.path.abspath(args.log) if args.log else None).start()
-    print("fake CloudStack %s API (simulated) at %s, zone zone-a %s" % (VERSION, fake.url, ZONE_ID), flush=True)
+    print("fake CloudStack %s API (simulated) at %s, zone zone-a %s" % (fake.version, fake.url, ZONE_ID), flush=True)
     try:
         while True:
             time.sleep(3600)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The rolling upgrade (playbooks/cloudstack_upgrade.yml) against the fake CloudStack API: check mode,
-# a real roll of the host part over two hosts, a host that never comes back, and the backup guards.
+# The rolling upgrade (playbooks/cloudstack_upgrade.yml) against the fake CloudStack API: check mode
+# against a cloud not yet upgraded, the per-server API wait, the whole-management-play guard, a real
+# roll of the host part over two hosts, a host that never comes back, and the backup guards.
 # Package and service steps run in check mode on this machine (cloudstack_upgrade_rehearsal).
 set -eux
 testbed=../../../../tests/testbed
@@ -16,15 +17,58 @@ rm -rf "$state"
 
 "$testbed/fake_cloudstack.sh" up "$state/a" 18510 --maintenance-delay 0.6 --up-delay 0.6
 "$testbed/fake_cloudstack.sh" up "$state/b" 18511 --maintenance-delay 0.6 --up-delay 0.6 --never-up kvm-1
-"$testbed/fake_cloudstack.sh" up "$state/c" 18512
+"$testbed/fake_cloudstack.sh" up "$state/c" 18512 --version 4.19.1.0
 url() { echo "cloudstack_upgrade_api_url=http://127.0.0.1:$1/client/api"; }
 
-# 1. The whole playbook in check mode: every step planned, nothing called, no dump written.
-"${play[@]}" --check -e "$(url 18510)" | tee "$state/check.out"
+# 1. The whole playbook in check mode against a cloud not yet upgraded (fake c reports 4.19.1.0 while
+#    cloudstack_upgrade_version is 4.20.1): every step planned, the version reported but not compared
+#    (check mode upgrades nothing), every management server stopped from the first batch, nothing
+#    called, no dump written.
+"${play[@]}" --check -e "$(url 18512)" | tee "$state/check.out"
 grep -q 'check mode: mysqldump of cloud, cloud_usage would go to' "$state/check.out"
-grep -q 'mgmt-1: the API answers, CloudStack 4.20.1.0' "$state/check.out"
-python check_log.py "$state/a/events.jsonl" untouched
+grep -q "mgmt-1 -> mgmt-2\] => (item=\['mgmt-2', 'procps'\])" "$state/check.out"
+grep -q 'mgmt-1: the API answers, CloudStack 4.19.1.0 (check mode: not checked against 4.20.1)' "$state/check.out"
+grep -q 'mgmt-2: the API answers, CloudStack 4.19.1.0 (check mode: not checked against 4.20.1)' "$state/check.out"
+python check_log.py "$state/c/events.jsonl" untouched
 test ! -e "$state/backup"
+
+# Each server is waited for on its own API: mgmt-2's never answers (nothing on port 18519) while the
+# shared URL does; the roll stops at mgmt-2 instead of reporting it up.
+if "${play[@]}" --check -e "$(url 18510)" -e it_mgmt2_api_url=http://127.0.0.1:18519/client/api \
+    -e cloudstack_upgrade_api_wait_timeout=2 > "$state/mgmt-down.out"; then
+  echo "mgmt-2 passed although its own API never answered"; exit 1
+fi
+grep -q 'mgmt-1: the API answers, CloudStack 4.20.1.0' "$state/mgmt-down.out"
+grep -q 'the CloudStack API did not answer within 2s' "$state/mgmt-down.out"
+if grep -q 'mgmt-2: the API answers' "$state/mgmt-down.out"; then echo "mgmt-2 reported up"; exit 1; fi
+
+# Only part of the management servers (a --limit; an AWX slice with the servers named explicitly):
+# refused before any server is stopped or the database dumped.
+if "${play[@]}" --check -e "$(url 18510)" --limit mgmt-2,cloudstack_kvm > "$state/partial.out"; then
+  echo "the management play ran without mgmt-1"; exit 1
+fi
+grep -q 'the management play must hold every management server .*missing from this play: mgmt-1;' "$state/partial.out"
+if grep -q 'Stop the management services' "$state/partial.out"; then echo "servers stopped"; exit 1; fi
+if HC_SLICE_SOURCE=inventory.yml HC_SLICE=1/2 ansible-playbook hypercloud.builder.cloudstack_upgrade \
+    -i "$testbed/awx_slice_inventory.py" -e @vars.yml -e "$(url 18510)" --check \
+    -e '{"cloudstack_upgrade_management_hosts": ["mgmt-1", "mgmt-2"]}' > "$state/slice.out"; then
+  echo "a slice without mgmt-2 ran the management play"; exit 1
+fi
+grep -q 'missing from this play: mgmt-2;' "$state/slice.out"
+if grep -q 'Stop the management services' "$state/slice.out"; then echo "servers stopped in a slice"; exit 1; fi
+python check_log.py "$state/a/events.jsonl" untouched
+
+# A rehearsal of the management play (cloudstack_upgrade_rehearsal: package and service steps in check
+# mode, the rest for real) against the cloud not yet upgraded: the dump is taken (by a stand-in
+# mysqldump, ./mysqldump, as no database server runs here), the version reported but not compared.
+PATH="$PWD:$PATH" "${play[@]}" -e "$(url 18512)" -e cloudstack_upgrade_ok=true -e cloudstack_upgrade_rehearsal=true \
+  --limit cloudstack_management | tee "$state/rehearsal.out"
+grep -q 'mgmt-2: the API answers, CloudStack 4.19.1.0 (rehearsal: not checked against 4.20.1)' "$state/rehearsal.out"
+dump=$(echo "$state/backup"/cloudstack-cloud-cloud_usage-*.sql)
+grep -qx -- '-- stand-in dump of: cloud cloud_usage' "$dump"
+grep -q '^-- option file: /' "$dump"
+test ! -e "$(sed -n 's/^-- option file: //p' "$dump")"
+python check_log.py "$state/c/events.jsonl" untouched
 
 # 2. No backup configured: the roll refuses to start, nothing is touched.
 if "${play[@]}" --check -e "$(url 18512)" -e cloudstack_upgrade_backup_method= > "$state/nobackup.out"; then
