@@ -16,8 +16,13 @@ description:
     (C([[post-config|$NOVA_CONF]]) and the other phases) with ini sections for any file.
   - Values with shell metacharacters are single-quoted; booleans become C(True)/C(False); lists are
     joined with spaces (localrc) or commas (ini).
-  - Writes atomically, with a backup when asked, and reports the file's SHA-256, which the devstack
-    role records after a successful C(stack.sh) to avoid stacking the same configuration twice.
+  - Secrets (C(ADMIN_PASSWORD), C(SWIFT_HASH) and the other passwords) go in O(localrc_secrets), which is
+    never logged. In the diff every secret value shows as C(********) (C(******** (changed)) when it
+    changes), as does any localrc variable whose name ends in C(PASSWORD), C(PASSWD), C(SECRET),
+    C(TOKEN), C(_HASH) or C(_KEY), wherever it was given.
+  - Writes atomically (a temporary file created mode 0600 beside it, then renamed), creating the
+    directory when it is missing, with a backup when asked, and reports the file's SHA-256, which the
+    devstack role records after a successful C(stack.sh) to avoid stacking the same configuration twice.
 author:
   - hypercloud.builder contributors (@hypercloud)
 extends_documentation_fragment:
@@ -41,7 +46,17 @@ options:
     type: str
     default: ""
   localrc:
-    description: localrc variables, in order. A C(null) value is left out.
+    description:
+      - localrc variables, in order. A C(null) value is left out.
+      - Give secrets in O(localrc_secrets) instead; this option is shown by C(-vvv). A variable whose
+        name looks like a secret gets a warning.
+    type: dict
+    default: {}
+  localrc_secrets:
+    description:
+      - localrc variables that are secrets, merged into O(localrc). Never logged, and masked in the diff.
+      - A name also in O(localrc) keeps its place there (give it as C(null) in O(localrc) to fix the
+        order) and takes its value from here; the other names come after the O(localrc) variables.
     type: dict
     default: {}
   owner:
@@ -76,7 +91,8 @@ EXAMPLES = r"""
 - name: Swift and Keystone only
   hypercloud.builder.devstack_local_conf:
     path: /opt/stack/devstack/local.conf
-    localrc: {ADMIN_PASSWORD: secret, SWIFT_HASH: 66a3d6b56c1f479c8b4e70ab5c2000f5, SWIFT_REPLICAS: 1}
+    localrc: {SWIFT_REPLICAS: 1}
+    localrc_secrets: {ADMIN_PASSWORD: "{{ vault_admin_password }}", SWIFT_HASH: "{{ vault_swift_hash }}"}
     commands: [disable_all_services, enable_service key mysql s-proxy s-object s-container s-account]
     post_config:
       - file: $SWIFT_CONFIG_PROXY_SERVER
@@ -90,17 +106,22 @@ checksum:
   type: str
   sample: 5e2bf57d3f40c4b6df69daf1936cb766f832374b4fc0259a7cbff06e2f70f269
 backup_file:
-  description: The backup of the previous file, when one was made.
+  description: The backup of the previous file (a dot file beside it), when one was made.
   returned: when changed and a previous file existed and O(backup=true)
   type: str
-  sample: /opt/stack/devstack/local.conf.12345.2026-11-21@22:00:00~
+  sample: /opt/stack/devstack/.local.conf.20261121T220000.bak
 """
 
 import hashlib
 import os
 
+from ansible_collections.hypercloud.builder.plugins.module_utils._adapters import textfile
 from ansible_collections.hypercloud.builder.plugins.module_utils._base import HypercloudModule
-from ansible_collections.hypercloud.builder.plugins.module_utils._calc.devstack import render_local_conf
+from ansible_collections.hypercloud.builder.plugins.module_utils._calc.devstack import (
+    SECRET_NAME,
+    mask_secrets,
+    render_local_conf,
+)
 
 
 class DevstackLocalConf(HypercloudModule):
@@ -111,6 +132,7 @@ class DevstackLocalConf(HypercloudModule):
         group=dict(type="str"),
         header=dict(type="str", default=""),
         localrc=dict(type="dict", default={}, no_log=False),
+        localrc_secrets=dict(type="dict", default={}, no_log=True),
         owner=dict(type="str"),
         path=dict(type="path", required=True),
         post_config=dict(type="list", elements="dict", default=[], options=dict(
@@ -122,26 +144,26 @@ class DevstackLocalConf(HypercloudModule):
 
     def run(self):
         p = self.params
-        text = render_local_conf(p["localrc"], p["commands"], p["post_config"], p["header"])
-        before = ""
-        if os.path.exists(p["path"]):
-            with open(p["path"], encoding="utf-8") as handle:
-                before = handle.read()
+        secrets = p["localrc_secrets"]
+        for name, value in p["localrc"].items():
+            if value is not None and name not in secrets and SECRET_NAME.search(str(name)):
+                self.module.warn("localrc variable %s looks like a secret: give it in localrc_secrets, which is "
+                                 "not logged" % name)
+        text = render_local_conf(p["localrc"], p["commands"], p["post_config"], p["header"], secrets=secrets)
+        before = textfile.read(p["path"])
         changed = before != text
         out = {}
         if changed and not self.check_mode:
-            if before and p["backup"]:
-                out["backup_file"] = self.module.backup_local(p["path"])
-            tmp = p["path"] + ".hc-tmp"
-            with open(tmp, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.chmod(tmp, 0o600)
-            self.module.atomic_move(tmp, p["path"])
-        file_args = self.module.load_file_common_arguments(dict(path=p["path"], owner=p["owner"], group=p["group"],
-                                                                mode="0600"))
+            saved = textfile.write(p["path"], text, mode=0o600, backup=p["backup"])
+            if saved:
+                out["backup_file"] = saved
         if os.path.exists(p["path"]):
+            file_args = self.module.load_file_common_arguments(dict(path=p["path"], owner=p["owner"],
+                                                                    group=p["group"], mode="0600"))
             changed = self.module.set_fs_attributes_if_different(file_args, changed)
-        return self.result(changed=changed, before=before, after=text,
+        names = set(secrets)
+        return self.result(changed=changed, before=mask_secrets(before or "", names),
+                           after=mask_secrets(text, names, reference=before or ""),
                            checksum=hashlib.sha256(text.encode("utf-8")).hexdigest(), **out)
 
 

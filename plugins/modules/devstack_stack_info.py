@@ -17,7 +17,12 @@ description:
     O(restack_ok)) or C(hold) (changed or failed, and not allowed to unstack).
   - Reads the C(stack.sh) log and reports the current phase (the last C(echo_summary)), whether
     the run completed or failed, the failing command (the last traced command before C(stack.sh
-    failed)), C([ERROR]) lines and the last 50 lines.
+    failed), not the lines that C(err_trap), C(exit_trap) or C(die) trace themselves), C([ERROR]) lines
+    and the last 50 lines. Trace lines are read in devstack's own format, from stackrc's
+    C(PS4='+ $(short_source)') followed by a colon (a padded C(file:function:line), a colon, then
+    the command), and in the colour format used when C(LOG_COLOR=True).
+  - A marker that cannot be read, or that does not hold a JSON object, counts as a failed run
+    (RV(action) C(hold) or C(restack)), never as "never stacked".
   - With O(wait), waits up to that many seconds for the log to grow or the run to end before
     reading, so a polling loop does not spin.
 author:
@@ -89,6 +94,7 @@ import json
 import os
 import time
 
+from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.errors import AdapterError
 from ansible_collections.hypercloud.builder.plugins.module_utils._base import HypercloudModule
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.devstack import parse_log, plan_stack
 
@@ -119,15 +125,21 @@ class DevstackStackInfo(HypercloudModule):
             time.sleep(0.5)
         checksum = ""
         if os.path.exists(p["local_conf"]):
-            with open(p["local_conf"], "rb") as handle:
-                checksum = hashlib.sha256(handle.read()).hexdigest()
+            try:
+                with open(p["local_conf"], "rb") as handle:
+                    checksum = hashlib.sha256(handle.read()).hexdigest()
+            except OSError as err:
+                raise AdapterError("cannot read %s: %s" % (p["local_conf"], err)) from None
         marker = None
         if os.path.exists(p["marker"]):
-            with open(p["marker"], encoding="utf-8") as handle:
-                try:
+            try:
+                with open(p["marker"], encoding="utf-8") as handle:
                     marker = json.load(handle)
-                except ValueError:
-                    marker = {"result": "unreadable"}
+            except (OSError, ValueError):
+                marker = None
+            # Valid JSON that is not the object the role writes ("ok", [1]) is as unreadable as bad JSON.
+            if not isinstance(marker, dict) or not marker:
+                marker = {"result": "unreadable"}
         plan = plan_stack(marker, checksum, p["restack_ok"])
         lines = []
         if os.path.exists(p["log_file"]):

@@ -10,18 +10,25 @@ Pure. Facts used (openstack/devstack ``doc/source/configuration.rst``, ``stack.s
   assignments and commands (``disable_all_services``, ``enable_service ...``) that stack.sh
   sources; ``[[post-config|$NOVA_CONF]]`` and the other phases hold ini sections merged into
   that file at that phase;
-* with ``LOGFILE`` set, every line of the log starts with ``YYYY-MM-DD HH:MM:SS.mmm | ``; the
-  xtrace lines start with ``+`` and ``file:function:line``; a phase is announced by
-  ``echo_summary "..."``; a failure prints ``<script> failed: full log in ...`` (err_trap), an
-  ``[ERROR]`` line when ``die`` was called, and ``Error on exit`` (exit_trap); success ends with
-  ``stack.sh completed in N seconds.``.
+* with ``LOGFILE`` set, every line of the log starts with ``YYYY-MM-DD HH:MM:SS.mmm | ``
+  (tools/outfilter.py, which also drops every line holding ``set +o`` or ``xtrace``);
+* stackrc sets ``PS4='+ $(short_source):   '`` when ``LOG_COLOR`` is False (any run without a
+  terminal), and functions-common's ``short_source`` prints ``printf "%-40s " "$file:$func:$line"``,
+  so a trace line reads ``+ ./stack.sh:main:800<padding> :   echo_summary 'Configuring Swift'``
+  (one more ``+`` per nesting level). With ``LOG_COLOR`` True the PS4 is
+  ``+<tput colour>$(short_source)<tput sgr0> ``: ``+file:func:line<padding>  command``, with or
+  without the escape sequences;
+* a phase is announced by ``echo_summary "..."``; a failure runs ``err_trap``
+  (``local r=$?``, ``set +o xtrace``, then ``<script> failed: full log in ...``), an ``[ERROR]``
+  line comes from ``die`` (``local exitcode=$?``, ``set +o xtrace``, ``err``), and ``exit_trap``
+  ends with ``Error on exit``; success ends with ``stack.sh completed in N seconds.``.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Collection, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors import PlanError
 
@@ -29,7 +36,18 @@ PHASES = ("local", "post-config", "extra", "post-extra", "test-config")
 SHELL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 SHELL_SAFE = re.compile(r"^[A-Za-z0-9_./:@%+,=-]*$")
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? \| ?")
-XTRACE = re.compile(r"^\++\s?(?P<where>[^\s:]+:[^\s:]+:\d+)\s+(?P<command>.*)$")
+# "+ where<padding> :   command" (PS4 without colour) or "+where<padding>  command" (colour PS4).
+XTRACE = re.compile(r"^\++\s?(?P<where>[^\s:]+:(?P<function>[^\s:]+):\d+)(?:\s*:   |\s+)(?P<command>.*)$")
+# Terminal escapes and readline's \001/\002 markers that a colour PS4 leaves in the log.
+ESCAPES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\([A-Za-z0-9]|[\x01\x02]")
+# Traps run after the failing command; their own traced lines are never "the failing command".
+TRAP_FUNCTIONS = frozenset(("err_trap", "exit_trap"))
+# die and its helpers trace their own lines; the failing command is the "die ..." call itself.
+DIE_FUNCTIONS = frozenset(("die", "err", "backtrace"))
+# localrc variables that hold secrets even when given in the plain localrc mapping.
+SECRET_NAME = re.compile(r"(PASSWORD|PASSWD|SECRET|TOKEN|_HASH|_KEY)$")
+MASK = "********"
+ASSIGNMENT = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>.*)$")
 SUMMARY = re.compile(r"echo_summary\s+(?P<q>['\"]?)(?P<text>.*?)(?P=q)\s*$")
 FAILED = re.compile(r"^\S*stack\.sh failed(?::|$)")
 COMPLETED = re.compile(r"stack\.sh completed in (\d+) seconds")
@@ -55,19 +73,33 @@ def _ini_value(value: Any) -> str:
     return str(value)
 
 
+def merge_localrc(localrc: Mapping[str, Any], secrets: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
+    """localrc with the secrets merged in: a name in both keeps its place in localrc, and takes the secret's value."""
+    merged = dict(localrc)
+    merged.update(secrets or {})
+    return merged
+
+
+def _ini_text(text: str, what: str, target: str) -> str:
+    if "\n" in text or "\r" in text:
+        raise PlanError("%s %r in %s spans lines; give it on one line" % (what, text, target))
+    return text
+
+
 def render_local_conf(localrc: Mapping[str, Any], commands: Sequence[str],
-                      post_config: Sequence[Mapping[str, Any]], header: str = "") -> str:
+                      post_config: Sequence[Mapping[str, Any]], header: str = "",
+                      secrets: Optional[Mapping[str, Any]] = None) -> str:
     """local.conf text: ``[[local|localrc]]`` (variables, then commands), then each meta-section."""
     lines: List[str] = list(header.splitlines())
     lines.append("[[local|localrc]]")
-    for name, value in localrc.items():
+    for name, value in merge_localrc(localrc, secrets).items():
         if not SHELL_NAME.match(str(name)):
             raise PlanError("localrc variable %r is not a shell variable name" % name)
         if value is None:
             continue
         lines.append("%s=%s" % (name, _shell_value(value)))
     for command in commands:
-        if "\n" in command:
+        if "\n" in command or "\r" in command:
             raise PlanError("localrc command %r spans lines; give one command per item" % command)
         lines.append(command)
     for meta in post_config:
@@ -75,16 +107,62 @@ def render_local_conf(localrc: Mapping[str, Any], commands: Sequence[str],
         target = meta.get("file") or ""
         if phase not in PHASES or phase == "local":
             raise PlanError("meta-section phase %r is not one of %s" % (phase, ", ".join(PHASES[1:])))
-        if not target or "]" in target or "|" in target:
+        if not target or "]" in target or "|" in target or "\n" in target or "\r" in target:
             raise PlanError("meta-section file %r must be a path or a variable such as $NOVA_CONF" % target)
+        sections = meta.get("sections") or {}
+        if not isinstance(sections, Mapping):
+            raise PlanError("sections of %s must be a mapping of ini sections, not %r" % (target, sections))
         lines += ["", "[[%s|%s]]" % (phase, target)]
-        for section, options in (meta.get("sections") or {}).items():
-            if not section or "]" in section:
+        for section, options in sections.items():
+            if not section or "]" in str(section) or "\n" in str(section) or "\r" in str(section):
                 raise PlanError("ini section name %r in %s is not valid" % (section, target))
+            if options is None:
+                options = {}
+            if not isinstance(options, Mapping):
+                raise PlanError("options of [%s] in %s must be a mapping of key: value, not %r" % (section, target, options))
             lines.append("[%s]" % section)
-            for key, value in (options or {}).items():
-                lines.append("%s = %s" % (key, _ini_value(value)))
+            for key, value in options.items():
+                key = _ini_text(str(key), "ini key", target)
+                if not key.strip() or "=" in key or key.lstrip().startswith("["):
+                    raise PlanError("ini key %r in [%s] of %s is not valid (empty, or holds '=' or starts with '[')"
+                                    % (key, section, target))
+                lines.append("%s = %s" % (key, _ini_text(_ini_value(value), "ini value of " + key, target)))
     return "\n".join(lines) + "\n"
+
+
+def _localrc_assignments(text: str) -> Dict[str, str]:
+    found: Dict[str, str] = {}
+    local = False
+    for line in text.splitlines():
+        if line.startswith("[["):
+            local = line.strip() == "[[local|localrc]]"
+            continue
+        match = ASSIGNMENT.match(line) if local else None
+        if match:
+            found[match.group("name")] = match.group("value")
+    return found
+
+
+def mask_secrets(text: str, names: Collection[str], reference: Optional[str] = None) -> str:
+    """``text`` with the value of every localrc secret replaced by MASK, for a diff.
+
+    A secret is a name in ``names`` or a name that looks like one (SECRET_NAME). With
+    ``reference`` (the other side of the diff), a value that differs from it shows as
+    ``******** (changed)`` so the diff still says which secret changed, without showing it.
+    """
+    before = _localrc_assignments(reference) if reference is not None else {}
+    out: List[str] = []
+    local = False
+    for line in text.splitlines(True):
+        if line.startswith("[["):
+            local = line.strip() == "[[local|localrc]]"
+        match = ASSIGNMENT.match(line.rstrip("\r\n")) if local else None
+        if match and (match.group("name") in names or SECRET_NAME.search(match.group("name"))):
+            name, value = match.group("name"), match.group("value")
+            mark = " (changed)" if name in before and before[name] != value else ""
+            line = "%s=%s%s%s" % (name, MASK, mark, line[len(line.rstrip("\r\n")):])
+        out.append(line)
+    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -124,16 +202,20 @@ def parse_log(lines: Sequence[str], tail: int = 50) -> LogStatus:
     errors: List[str] = []
     completed = False
     failed = False
+    trapped = False
     seconds = None
     for raw in lines:
-        line = TIMESTAMP.sub("", raw.rstrip("\n"))
+        line = TIMESTAMP.sub("", ESCAPES.sub("", raw.rstrip("\n")))
         trace = XTRACE.match(line)
         if trace:
-            command = trace.group("command")
+            function = trace.group("function")
+            command = trace.group("command").strip()
             summary = SUMMARY.match(command)
-            if summary:
+            if function in TRAP_FUNCTIONS:
+                trapped = True
+            elif summary:
                 phase = summary.group("text")
-            else:
+            elif not trapped and function not in DIE_FUNCTIONS:
                 last_command = "%s %s" % (trace.group("where"), command)
             continue
         if line.startswith("[ERROR]"):
@@ -145,5 +227,5 @@ def parse_log(lines: Sequence[str], tail: int = 50) -> LogStatus:
         if done:
             completed = True
             seconds = int(done.group(1))
-    clean = [TIMESTAMP.sub("", raw.rstrip("\n")) for raw in lines[-tail:]] if tail else []
+    clean = [TIMESTAMP.sub("", ESCAPES.sub("", raw.rstrip("\n"))) for raw in lines[-tail:]] if tail else []
     return LogStatus(phase, completed and not failed, failed, failing, tuple(errors), tuple(clean), seconds)

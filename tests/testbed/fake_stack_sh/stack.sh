@@ -4,13 +4,16 @@
 # - refuses root with exit 1, like stack.sh's EUID check;
 # - reads localrc from local.conf's [[local|localrc]] section (like extract_localrc_from_localconf);
 # - with LOGFILE, writes LOGFILE.<timestamp>, points LOGFILE at it, prefixes every line with
-#   "YYYY-MM-DD HH:MM:SS.mmm | " (tools/outfilter.py), traces commands as "+file:function:line  cmd"
-#   (stack.sh's PS4), announces phases with echo_summary;
-# - success ends with "stack.sh completed in N seconds." and exit 0; a failure prints
-#   "stack.sh failed: full log in LOGFILE" (err_trap) and "Error on exit" (exit_trap), exit rc of the
-#   failing command. FAKE_STACK_FAIL_AT=<phase number> in localrc makes that phase fail;
+#   "YYYY-MM-DD HH:MM:SS.mmm | " and drops lines holding "set +o" or "xtrace" (tools/outfilter.py),
+#   traces commands as devstack does without a terminal: stackrc's PS4='+ $(short_source):   ' with
+#   functions-common's short_source = printf "%-40s " "$file:$func:$line", so
+#   "+ ./stack.sh:main:800                     :   echo_summary 'Configuring Swift'";
+# - success ends with "stack.sh completed in N seconds." and exit 0; a failure runs err_trap (traced
+#   "local r=N" and "set +o xtrace", then "stack.sh failed: full log in LOGFILE") and exit_trap
+#   (traced "local r=N", then "Error on exit"), exit rc of the failing command.
+#   FAKE_STACK_FAIL_AT=<phase number> in localrc makes that phase fail;
 #   FAKE_STACK_PHASE_SECONDS=<s> (default 1) is how long each phase takes.
-# Shapes from openstack/devstack stack.sh, functions-common and tools/outfilter.py.
+# Shapes from openstack/devstack stack.sh, stackrc, functions-common and tools/outfilter.py.
 set -u
 TOP_DIR=$(cd "$(dirname "$0")" && pwd)
 if [[ $EUID -eq 0 ]]; then
@@ -40,12 +43,15 @@ if [[ -n $LOGFILE ]]; then
   mkdir -p "$(dirname "$LOGFILE")"
   REAL="$LOGFILE.$(date +%Y-%m-%d-%H%M%S)"
   ln -sf "$REAL" "$LOGFILE"
-  exec > >(while IFS= read -r line; do printf '%s | %s\n' "$(stamp)" "$line"; done >> "$REAL") 2>&1
+  exec > >(while IFS= read -r line; do
+             [[ $line =~ set\ \+o|xtrace ]] && continue
+             printf '%s | %s\n' "$(stamp)" "$line"
+           done >> "$REAL") 2>&1
   OUTFILTER=$!
 fi
 # Let the log writer finish before exiting, so the log is complete when the exit code is seen.
 finish() { exec 1>&- 2>&-; [[ -n ${OUTFILTER:-} ]] && wait "$OUTFILTER" 2>/dev/null; exit "$1"; }
-trace() { echo "+$1  $2"; }
+trace() { printf '+ %-40s :   %s\n' "$1" "$2"; }
 phases=("Installing package prerequisites" "Installing OpenStack project source" "Configuring and starting MySQL"
         "Starting Keystone" "Configuring Swift" "Starting Swift")
 commands=("sudo apt-get install -y bridge-utils" "git_clone https://opendev.org/openstack/keystone.git /opt/stack/keystone master"
@@ -62,7 +68,10 @@ for i in "${!phases[@]}"; do
   trace "${sources[$i]}" "${commands[$i]}"
   if [[ $n -eq $FAKE_STACK_FAIL_AT ]]; then
     echo "[ERROR] ${sources[$i]%%:*}:${sources[$i]##*:} ${phases[$i]} failed"
+    trace "./stack.sh:err_trap:560" "local r=2"
+    trace "./stack.sh:err_trap:561" "set +o xtrace"
     echo "${0##*/} failed: full log in $LOGFILE"
+    trace "./stack.sh:exit_trap:520" "local r=2"
     echo "Error on exit"
     finish 2
   fi
