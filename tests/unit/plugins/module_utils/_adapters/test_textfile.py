@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+import pathlib
 
 import pytest
 
@@ -32,7 +33,7 @@ def test_a_symlink_is_followed_and_stays_a_link(tmp_path, write):
     backup = write(str(link), "new\n")
     assert link.is_symlink() and os.readlink(str(link)) == str(real)
     assert real.read_text() == "new\n"
-    assert backup and os.path.dirname(backup) == str(real.parent) and open(backup, encoding="utf-8").read() == "old\n"
+    assert backup and os.path.dirname(backup) == str(real.parent) and pathlib.Path(backup).read_text() == "old\n"
     assert sorted(os.listdir(str(tmp_path))) == ["file.conf", "real"]
 
 
