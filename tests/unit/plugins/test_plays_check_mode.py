@@ -144,8 +144,7 @@ def kvm_kernel(tmp_path, cmdline, *args, **settings):
                           "__kvm_host_grub_dropin": str(tmp_path / "60-hypercloud-kvm-host.cfg"),
                           "__kvm_host_grub_update": ["touch", str(tmp_path / "grub-regenerated")],
                           "kvm_host_tuned_profile": "", "kvm_host_isolated_cpus": ""}, **settings),
-            "tasks": [{"ansible.builtin.include_role": {"name": "hypercloud.builder.kvm_host",
-                                                         "tasks_from": "configure_kernel"}},
+            "tasks": [{"ansible.builtin.include_role": {"name": "hypercloud.builder.kvm_host", "tasks_from": "configure_kernel"}},
                       {"ansible.builtin.copy": {"dest": str(tmp_path / "required.json"), "mode": "0644",
                                                 "content": "{{ kvm_host_reboot_required | to_json }}"},
                        "check_mode": False}]}
