@@ -73,15 +73,12 @@ def _ini_value(value: Any) -> str:
     return str(value)
 
 
-def merge_localrc(localrc: Mapping[str, Any], secrets: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
-    """localrc with the secrets merged in: a name in both keeps its place in localrc, and takes the secret's value."""
-    merged = dict(localrc)
-    merged.update(secrets or {})
-    return merged
+def _spans_lines(text: Any) -> bool:
+    return "\n" in str(text) or "\r" in str(text)
 
 
 def _ini_text(text: str, what: str, target: str) -> str:
-    if "\n" in text or "\r" in text:
+    if _spans_lines(text):
         raise PlanError("%s %r in %s spans lines; give it on one line" % (what, text, target))
     return text
 
@@ -92,14 +89,15 @@ def render_local_conf(localrc: Mapping[str, Any], commands: Sequence[str],
     """local.conf text: ``[[local|localrc]]`` (variables, then commands), then each meta-section."""
     lines: List[str] = list(header.splitlines())
     lines.append("[[local|localrc]]")
-    for name, value in merge_localrc(localrc, secrets).items():
+    # A secret named in localrc too keeps its place there and takes the secret's value.
+    for name, value in {**localrc, **(secrets or {})}.items():
         if not SHELL_NAME.match(str(name)):
             raise PlanError("localrc variable %r is not a shell variable name" % name)
         if value is None:
             continue
         lines.append("%s=%s" % (name, _shell_value(value)))
     for command in commands:
-        if "\n" in command or "\r" in command:
+        if _spans_lines(command):
             raise PlanError("localrc command %r spans lines; give one command per item" % command)
         lines.append(command)
     for meta in post_config:
@@ -107,14 +105,14 @@ def render_local_conf(localrc: Mapping[str, Any], commands: Sequence[str],
         target = meta.get("file") or ""
         if phase not in PHASES or phase == "local":
             raise PlanError("meta-section phase %r is not one of %s" % (phase, ", ".join(PHASES[1:])))
-        if not target or "]" in target or "|" in target or "\n" in target or "\r" in target:
+        if not target or "]" in target or "|" in target or _spans_lines(target):
             raise PlanError("meta-section file %r must be a path or a variable such as $NOVA_CONF" % target)
         sections = meta.get("sections") or {}
         if not isinstance(sections, Mapping):
             raise PlanError("sections of %s must be a mapping of ini sections, not %r" % (target, sections))
         lines += ["", "[[%s|%s]]" % (phase, target)]
         for section, options in sections.items():
-            if not section or "]" in str(section) or "\n" in str(section) or "\r" in str(section):
+            if not section or "]" in str(section) or _spans_lines(section):
                 raise PlanError("ini section name %r in %s is not valid" % (section, target))
             if options is None:
                 options = {}
