@@ -131,6 +131,54 @@ def test_net_tuning_check_mode_and_second_run(tmp_path):
     assert not (tmp_path / "etc" / "60-net.conf").exists()
 
 
+# net_tuning: the rings, read in check mode too, and reported; raised only by a real run
+
+# `ethtool -g` as ethtool 6.1 prints it (Debian 12); `ethtool -G` is recorded.
+FAKE_ETHTOOL = """#!/bin/sh
+if [ "$1" = -G ]; then echo "$@" >> "$(dirname "$0")/set.log"; exit 0; fi
+printf 'Ring parameters for %s:\\nPre-set maximums:\\nRX:\\t\\t4096\\nRX Mini:\\tn/a\\nRX Jumbo:\\tn/a\\nTX:\\t\\t4096\\n' "$2"
+printf 'Current hardware settings:\\nRX:\\t\\t512\\nRX Mini:\\tn/a\\nRX Jumbo:\\tn/a\\nTX:\\t\\t1024\\n'
+"""
+
+
+def net_tuning_rings(tmp_path, *args, ring_size="max"):
+    dev = tmp_path / "sys" / "class" / "net" / "eth7" / "device"
+    dev.mkdir(parents=True, exist_ok=True)
+    (dev / "local_cpulist").write_text("0-3\n")
+    (tmp_path / "proc" / "sys" / "net" / "core").mkdir(parents=True, exist_ok=True)
+    fake = tmp_path / "bin" / "ethtool"
+    fake.parent.mkdir(exist_ok=True)
+    fake.write_text(FAKE_ETHTOOL)
+    fake.chmod(0o755)
+    play = {"hosts": "localhost", "gather_facts": False,
+            "environment": {"PATH": "%s:%s" % (fake.parent, os.environ["PATH"])},
+            "vars": {"net_tuning_sysfs_root": str(tmp_path / "sys"), "net_tuning_proc_root": str(tmp_path / "proc"),
+                     "net_tuning_sysctl_file": str(tmp_path / "etc" / "60-net.conf"), "net_tuning_sysctl_overrides": {},
+                     "net_tuning_install_packages": False, "net_tuning_irq_affinity": False,
+                     "net_tuning_ring_size": ring_size, "net_tuning_interfaces": ["eth7"]},
+            "tasks": [{"ansible.builtin.set_fact": {"__net_tuning_irq_lines": [], "__net_tuning_ring_lines": [],
+                                                    "__net_tuning_skipped": []}},
+                      {"ansible.builtin.include_role": {"name": "hypercloud.builder.net_tuning", "tasks_from": "nic"},
+                       "vars": {"__net_tuning_nic": "eth7"}},
+                      {"ansible.builtin.copy": {"dest": str(tmp_path / "rings.json"), "mode": "0644",
+                                                "content": "{{ (__net_tuning_ring_lines + __net_tuning_skipped) | to_json }}"},
+                       "check_mode": False}]}
+    rc, out = playbook(tmp_path, write_play(tmp_path, [play]), *args,
+                       inventory={"all": {"hosts": {"localhost": local_host()}}})
+    assert rc == 0, out
+    log = tmp_path / "bin" / "set.log"
+    return json.loads((tmp_path / "rings.json").read_text()), log.read_text().split("\n")[:-1] if log.exists() else []
+
+
+@pytest.mark.parametrize("args, ring_size, report, applied", [
+    (("--check",), "max", "NIC eth7: rings RX 512, TX 1024 -> RX 4096, TX 4096 (would be raised, check mode)", []),
+    ((), "2048", "NIC eth7: rings RX 512, TX 1024 -> RX 2048, TX 2048 (raised)", ["-G eth7 rx 2048 tx 2048"]),
+    ((), "9999", "NIC eth7: rings RX 512, TX 1024 -> RX 4096, TX 4096 (raised)", ["-G eth7 rx 4096 tx 4096"]),
+])
+def test_net_tuning_rings_reported_in_check_mode_and_raised(tmp_path, args, ring_size, report, applied):
+    assert net_tuning_rings(tmp_path, *args, ring_size=ring_size) == ([report], applied)
+
+
 # kvm_host: kernel command-line parameters the role put there are removed when no longer wanted
 
 
