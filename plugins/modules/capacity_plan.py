@@ -163,7 +163,9 @@ options:
         the current O(nova.ram_allocation_ratio).
     type: float
   vms:
-    description: The cluster's VMs, given by hand; only powered-on VMs count.
+    description:
+      - The cluster's VMs, given by hand; only powered-on VMs count.
+      - Not with O(ha_capacity), which carries its own C(vms).
     type: list
     elements: dict
     default: []
@@ -228,7 +230,9 @@ after:
   type: dict
   sample: {"ha": {"cpu_ghz": 844.8, "memory_gb": 3072}, "nova": {"vcpus": 384, "cpu_ghz": 844.8, "memory_gb": 3072}}
 alternatives:
-  description: The plan for each method; C(null) for V(ratio) when HA admits nothing.
+  description:
+    - The plan for each method; C(null) for V(ratio) when HA admits nothing, or when, with O(method=reserved),
+      the current reservations in O(nova) leave nothing to schedule on.
   returned: always
   type: dict
   sample: {"ratio": {"cpu_allocation_ratio": 0.75, "ram_allocation_ratio": 0.75, "reserved_host_cpus": 0, "reserved_host_memory_mb": 0},
@@ -313,6 +317,8 @@ class CapacityPlan(HypercloudModule):
         given = self.params["ha_capacity"]
         if given is None:
             return self.params["hosts"], self.params["vms"] or [], self.params["policy"]
+        if self.params["vms"]:
+            raise PlanError("vms goes with hosts and policy: with ha_capacity, the VMs are those of ha_capacity.vms")
         for key, kind in (("hosts", list), ("vms", list), ("policy", dict)):
             if not isinstance(given.get(key, [] if key == "vms" else None), kind):
                 raise PlanError("ha_capacity.%s must be a %s" % (key, kind.__name__))

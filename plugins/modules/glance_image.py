@@ -87,6 +87,12 @@ checksum:
   returned: when O(state=present)
   type: dict
   sample: {"md5": "0f343b0931126a20f133d67c2b018a3b", "sha512": "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce"}
+deleted:
+  description: IDs of the images of that name deleted (in check mode, that would be deleted).
+  returned: when O(state=absent)
+  type: list
+  elements: str
+  sample: ["1b7c1d2e-..."]
 image:
   description: The image (id, name, status, checksum, hash_value, size, formats, visibility, properties).
   returned: when O(state=present) (in check mode, when the image exists already)

@@ -15,9 +15,10 @@ description:
     nova.conf in one atomic write. Every other line and comment of the file is kept.
   - A key set to V(absent) is removed. A ratio set in nova.conf overrides Placement on every periodic
     update of nova-compute, so leave it V(absent) when Placement manages the ratios.
-  - Refuses, with nothing written, a ratio that is not a number above 0, C(reserved_host_cpus)
+  - Refuses, with nothing written, a ratio that is not a number above 0, C(reserved_host_cpus) above 0
     together with C(cpu_shared_set) or C(cpu_dedicated_set), overlapping shared and dedicated CPU
-    sets, a CPU set Nova cannot parse, and a filter Nova removed (naming the release and what replaces it).
+    sets, a CPU set Nova cannot parse, a filter Nova removed (naming the release and what replaces it), and a
+    value holding a line break.
   - None of these options reloads on SIGHUP. RV(restart_required) says whether the services in
     RV(restart_services) must be restarted.
 author:

@@ -56,7 +56,7 @@ options:
     choices: [absent, present]
     default: present
   timeout:
-    description: How long to wait for C(ACTIVE) or for the deletion, in seconds.
+    description: How long to wait for C(ACTIVE) or for the deletion, in seconds (1 or more).
     type: int
     default: 300
   validate_certs:
@@ -112,6 +112,8 @@ class NovaServer(HypercloudModule):
     def run(self):
         self.require("openstacksdk", nova.SDK_ERROR)
         p = self.params
+        if p["timeout"] < 1:
+            raise PlanError("timeout must be 1 or more seconds, not %d" % p["timeout"])
         api = nova.Nova(p["auth"], p["auth_type"], p["region_name"], p["interface"], p["validate_certs"])
         server = api.find(p["name"])
         before = nova.server_dict(server) if server else {}

@@ -165,6 +165,8 @@ class PlacementInventory(HypercloudModule):
         self.require("openstacksdk", api.SDK_IMPORT_ERROR)
         if self.params["retries"] < 0:
             raise PlanError("retries must be 0 or more")
+        calc.check_selectors(provider=self.params["provider"], name_pattern=self.params["name_pattern"],
+                             aggregate=self.params["aggregate"])
         desired = calc.desired_from_dict(self.params["inventories"])
         placement = api.PlacementApi(api.connect(self.params))
         wanted = self.params["provider"]

@@ -99,6 +99,8 @@ class PlacementInventoryInfo(HypercloudModule):
 
     def run(self):
         self.require("openstacksdk", api.SDK_IMPORT_ERROR)
+        calc.check_selectors(provider=self.params["provider"], name_pattern=self.params["name_pattern"],
+                             aggregate=self.params["aggregate"])
         placement = api.PlacementApi(api.connect(self.params))
         listed = placement.providers(member_of=self.params["aggregate"])
         out = []

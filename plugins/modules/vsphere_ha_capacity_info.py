@@ -89,6 +89,9 @@ usable:
   description:
     - The capacity HA admission control lets powered-on VMs reserve (C(cpu_mhz), C(memory_mb)), the
       physical capacity of the counted hosts, and C(slots) with the slot policy.
+    - C({}) when the cluster is not found, or when the capacity cannot be computed (no connected host out of
+      maintenance, a failover level not below the number of hosts, no dedicated failover host named, ...);
+      a warning then gives the reason.
   returned: always
   type: dict
   sample: {"policy": "percentage", "hosts": 4, "cores": 64, "threads": 128, "cpu_mhz": 96000, "cpu_ghz": 96,
@@ -106,6 +109,7 @@ vms:
 from ansible_collections.hypercloud.builder.plugins.module_utils._adapters import vsphere
 from ansible_collections.hypercloud.builder.plugins.module_utils._base import HypercloudModule
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc import capacity, hacluster
+from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors import PlanError
 
 
 class VsphereHaCapacityInfo(HypercloudModule):
@@ -127,9 +131,14 @@ class VsphereHaCapacityInfo(HypercloudModule):
         view = hacluster.cluster_view(p["cluster"], raw["hosts"], raw["vms"], raw["das"])
         for warning in view.pop("warnings"):
             self.module.warn(warning)
-        ha = capacity.ha_capacity([capacity.host_from_dict(h) for h in view["hosts"]],
-                                  [capacity.vm_from_dict(v) for v in view["vms"]],
-                                  capacity.policy_from_dict(view["policy"]))
+        try:
+            ha = capacity.ha_capacity([capacity.host_from_dict(h) for h in view["hosts"]],
+                                      [capacity.vm_from_dict(v) for v in view["vms"]],
+                                      capacity.policy_from_dict(view["policy"]))
+        except PlanError as err:
+            # The cluster is read all the same (capacity_plan refuses it with the same reason).
+            self.module.warn("HA-usable capacity not computed, usable is empty: %s" % err)
+            return dict(changed=False, found=True, usable={}, **view)
         return dict(changed=False, found=True, usable=capacity.ha_summary(ha), **view)
 
 

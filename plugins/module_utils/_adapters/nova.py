@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, Mapping, Optional, Tuple
 
 from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.errors import AdapterError
@@ -16,6 +17,10 @@ try:
 except ImportError as exc:  # pragma: no cover - reported by the module
     openstack = None
     SDK_ERROR = exc
+
+
+# Nova filters servers by name with a regular expression: these characters of a name are escaped.
+_REGEX_SPECIAL = re.compile(r"([\\.^$|?*+()\[\]{}])")
 
 
 def _first_line(exc: BaseException) -> str:
@@ -46,7 +51,8 @@ class Nova:
 
     def find(self, name: str) -> Optional[Any]:
         try:
-            found = [s for s in self.conn.compute.servers(details=True, name="^%s$" % name) if s.name == name]
+            pattern = "^%s$" % _REGEX_SPECIAL.sub(r"\\\1", name)
+            found = [s for s in self.conn.compute.servers(details=True, name=pattern) if s.name == name]
         except Exception as exc:
             raise AdapterError("listing servers named %s failed: %s" % (name, _first_line(exc))) from exc
         if len(found) > 1:

@@ -251,11 +251,14 @@ def policy_from_dict(data: Mapping[str, Any]) -> Policy:
         numerator, denominator = value.as_integer_ratio()
         if numerator > 100 * denominator:
             raise PlanError("%s: %s must be between 0 and 100, not %s" % (what, key, data.get(key)))
+    spares = data.get("failover_hosts") or ()
+    if not isinstance(spares, (list, tuple)):
+        raise PlanError("%s: failover_hosts must be a list of host names, not %r" % (what, spares))
     return Policy(
         type=kind,
         cpu_percent=cpu,
         memory_percent=memory,
-        failover_hosts=tuple(map(str, data.get("failover_hosts") or ())),
+        failover_hosts=tuple(map(str, spares)),
         failover_level=_int(data, "failover_level", what, default=1),
         slot_cpu_mhz=_int(data, "slot_cpu_mhz", what, default=0),
         slot_memory_mb=_int(data, "slot_memory_mb", what, default=0),
@@ -621,7 +624,11 @@ def _plan(hosts: _Hosts, vm_cpu: Sequence[int], vm_mem: Sequence[int], policy: P
         target_mem = (over_ram[0] * usable_mem[0] * keep_n, over_ram[1] * usable_mem[1] * keep_d)
         keep_cpu, keep_ram = over_cpu, over_ram
 
-    by_ratio = _settings(vcpus, memory, nova, target_vcpus, target_mem, "ratio", keep_cpu, keep_ram)
+    # The ratio method keeps the current reservations; when they leave nothing it is refused, unless
+    # the reserved method is asked for (it sets new ones), and then it is no alternative.
+    by_ratio = (_settings(vcpus, memory, nova, target_vcpus, target_mem, "ratio", keep_cpu, keep_ram)
+                if method == "ratio" or (nova.reserved_host_cpus < vcpus and nova.reserved_host_memory_mb < memory)
+                else None)
     by_reserved = _settings(vcpus, memory, nova, target_vcpus, target_mem, "reserved", keep_cpu, keep_ram)
     cpu_pct, mem_pct = _q(usable_cpu[0] * 100, usable_cpu[1] * hosts.raw_cpu), _q(usable_mem[0] * 100, usable_mem[1] * memory)
     chosen = by_ratio if method == "ratio" else by_reserved

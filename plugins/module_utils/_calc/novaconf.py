@@ -6,7 +6,7 @@
 
 Pure: the caller reads the file and writes the returned text. Rules (domain reference 1.1, 1.2):
 * a ratio must be a number above 0 (0.0 means "unset" to Nova: remove the key with ``absent``);
-* ``reserved_host_cpus`` must not be set together with ``cpu_shared_set``/``cpu_dedicated_set``;
+* ``reserved_host_cpus`` above 0 must not be set together with ``cpu_shared_set``/``cpu_dedicated_set``;
 * the shared and dedicated CPU sets must not overlap, and parse as Nova parses them
   (``4-12,^8,15``: CPUs, ranges, and ``^`` exclusions from earlier items);
 * a filter Nova removed makes the scheduler fail to start: it is refused, naming the release and
@@ -99,9 +99,22 @@ def parse_cpu_spec(spec: str, key: str = "CPU set") -> Set[int]:
     return cpus
 
 
-def _filters(value: Any) -> List[str]:
-    items = value if isinstance(value, (list, tuple)) else str(value).split(",")
-    return [str(item).strip() for item in items if str(item).strip()]
+def _filters(value: Any, multi: bool = False) -> List[str]:
+    """Names from a list or a comma-separated string; a ListOpt list item is split at commas, as Nova reads the line."""
+    if not isinstance(value, (list, tuple)):
+        items = str(value).split(",")
+    elif multi:
+        items = [str(item) for item in value]
+    else:
+        items = [part for item in value for part in str(item).split(",")]
+    return [item.strip() for item in items if item.strip()]
+
+
+def _one_line(key: str, text: str) -> str:
+    """``text``, or PlanError when it holds a line break (it would end the line and break the file)."""
+    if _NEWLINE.search(text):
+        raise PlanError("%s: %r holds a line break; a nova.conf value must fit on its one line" % (key, text))
+    return text
 
 
 def normalise(key: str, value: Any) -> Any:
@@ -125,9 +138,10 @@ def normalise(key: str, value: Any) -> Any:
             raise PlanError("%s must be a whole number 0 or above, not %r" % (key, value))
         return int(text)
     if key in CPU_SETS:
-        parse_cpu_spec(str(value), key)
-        return str(value).strip()
-    filters = _filters(value)
+        text = _one_line(key, str(value).strip())
+        parse_cpu_spec(text, key)
+        return text
+    filters = [_one_line(key, name) for name in _filters(value, key in MULTI)]
     if key in MULTI and not filters:
         raise PlanError("%s: give at least one entry, or %s to remove the lines (with no line Nova uses its default, "
                         "nova.scheduler.filters.all_filters, so an empty list cannot be written)" % (key, ABSENT))
@@ -193,7 +207,8 @@ def read_settings(text: str) -> Dict[str, Any]:
 
 def _check_final(final: Mapping[str, Any]) -> None:
     sets = {k: final[k] for k in CPU_SETS if final[k] != ABSENT}
-    if sets and final["reserved_host_cpus"] != ABSENT:
+    # The libvirt driver tests ``if CONF.reserved_host_cpus``: 0 (capacity_plan's value) goes with the sets.
+    if sets and final["reserved_host_cpus"] not in (ABSENT, 0):
         raise PlanError("reserved_host_cpus must not be set together with %s (the libvirt driver refuses to start): "
                         "remove reserved_host_cpus, or leave host CPUs out of the sets instead" % " / ".join(sorted(sets)))
     parsed = {k: parse_cpu_spec(str(v), k) for k, v in sets.items()}

@@ -73,7 +73,7 @@ def desired_from_dict(data: Mapping[str, Any]) -> Dict[str, Inventory]:
     out: Dict[str, Inventory] = {}
     for rc, fields in data.items():
         rc = str(rc)
-        if not _CLASS_RE.match(rc):
+        if not _CLASS_RE.fullmatch(rc):  # not match: its $ also matches before a trailing line break
             raise PlanError("inventories: %r is not a resource class name (upper case, digits and _; custom ones "
                             "start with CUSTOM_)" % rc)
         if not isinstance(fields, Mapping) or not fields:
@@ -93,6 +93,14 @@ def check_inventory(rc: str, inv: Mapping[str, Any]) -> None:
         raise PlanError("%s: reserved (%d) is above total (%d)" % (rc, inv["reserved"], inv["total"]))
     if inv["min_unit"] > inv["max_unit"]:
         raise PlanError("%s: min_unit (%d) is above max_unit (%d)" % (rc, inv["min_unit"], inv["max_unit"]))
+
+
+def check_selectors(**selectors: Optional[str]) -> None:
+    """Refuse an empty or blank selector: an empty aggregate filter is no filter at all, so it would select every provider."""
+    for key in sorted(selectors):
+        value = selectors[key]
+        if value is not None and not value.strip():
+            raise PlanError("%s must not be empty: give a provider, a name pattern or an aggregate UUID" % key)
 
 
 def select(providers: Sequence[Mapping[str, Any]], provider: Optional[str] = None,
