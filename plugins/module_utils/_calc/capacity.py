@@ -633,8 +633,9 @@ def _plan(hosts: _Hosts, vm_cpu: Sequence[int], vm_mem: Sequence[int], policy: P
     cpu_pct, mem_pct = _q(usable_cpu[0] * 100, usable_cpu[1] * hosts.raw_cpu), _q(usable_mem[0] * 100, usable_mem[1] * memory)
     chosen = by_ratio if method == "ratio" else by_reserved
     if chosen is None:
-        raise PlanError("HA admits no capacity (%s%% CPU, %s%% memory usable): a ratio of 0.0 means 'unset' to "
-                        "Nova, so use method reserved to hold back the whole cluster" % (cpu_pct, mem_pct))
+        raise PlanError("the plan leaves Nova no capacity (HA leaves %s%% CPU and %s%% memory usable, then %s%% "
+                        "headroom and the overcommit apply): a ratio of 0.0 means 'unset' to Nova, so use method "
+                        "reserved to hold back the whole cluster" % (cpu_pct, mem_pct, _fmt(_q(*headroom))))
     settings, cpu_ratio, ram_ratio = chosen
     summary = _summary(policy.type, hosts.count, hosts.ignored, hosts.cores, hosts.threads, hosts.raw_cpu, memory,
                        usable_cpu, usable_mem, slots)

@@ -205,6 +205,8 @@ ERRORS = [
     ("zero overcommit", dict(mode="overcommit", cpu_overcommit=0), "cpu_overcommit must be above 0"),
     ("reservation eats the cluster", dict(nova=NovaView("cores", Fraction(1), Fraction(1), reserved_host_cpus=96)),
      "leave nothing to schedule on"),
+    ("headroom leaves nothing, HA does", dict(headroom_percent=99.9999),
+     "the plan leaves Nova no capacity (HA leaves 75% CPU and 75% memory usable, then 99.9999% headroom"),
 ]
 
 
