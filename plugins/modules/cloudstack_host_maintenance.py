@@ -111,7 +111,7 @@ vms:
   sample: []
 """
 
-from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.cloudstack import AUTH_SPEC, CloudStackApi
+from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.cloudstack import AUTH_SPEC, CloudStackApi, check_seconds
 from ansible_collections.hypercloud.builder.plugins.module_utils._base import HypercloudModule
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc import host_maintenance as hm
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors import PlanError
@@ -133,6 +133,7 @@ class CloudStackHostMaintenance(HypercloudModule):
         p = self.params
         desired = p["state"]
         limit = hm.valid_limit(p["max_unavailable"])
+        check_seconds(timeout=p["timeout"])
         api = CloudStackApi.from_params(p, poll_interval=p["poll_interval"])
         rows = api.hosts()
         host = hm.find_host(rows, p["name"])

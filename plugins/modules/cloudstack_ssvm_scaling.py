@@ -214,7 +214,7 @@ template_warnings:
   sample: ["system VM template systemvm-kvm-4.18.0 is for 4.18, older than CloudStack 4.20.1.0: register the 4.20 template"]
 """
 
-from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.cloudstack import AUTH_SPEC, CloudStackApi
+from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.cloudstack import AUTH_SPEC, CloudStackApi, check_seconds
 from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.errors import AdapterError
 from ansible_collections.hypercloud.builder.plugins.module_utils._base import HypercloudModule
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc import ssvm
@@ -246,6 +246,7 @@ class CloudStackSsvmScaling(HypercloudModule):
         p = self.params
         if not (p["settings"] or p["targets"] or p["service_offering"] or p["recreate"]):
             raise PlanError("nothing to do: give settings, targets, service_offering or recreate: true")
+        check_seconds(recreate_timeout=p["recreate_timeout"])
         api = CloudStackApi.from_params(p, poll_interval=p["poll_interval"])
         zone = ssvm.find_one(api.zones(), p["zone"], "zone") if p["zone"] else None
         zone_id = zone["id"] if zone else None

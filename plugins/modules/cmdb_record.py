@@ -18,6 +18,8 @@ description:
   - Retries connection errors and HTTP 408, 425, 429 and 5xx answers with a bounded exponential backoff.
     A create whose answer was lost is looked up again before it is re-sent, so a retry cannot make a second CI.
   - More than one record with the correlation id is refused; merge them in the CMDB first.
+  - "With V(servicenow), a C(^) in O(correlation_id) or O(correlation_field) is refused: an encoded query reads C(^)
+    as the start of another condition (C(^OR), C(^NQ)) and has no escape for it, so the lookup would match other records."
   - Check mode reads and compares, and writes nothing.
 author:
   - hypercloud.builder contributors (@hypercloud)

@@ -194,6 +194,7 @@ class OvirtHostEnroll(HypercloudModule):
     def run(self):
         self.require("ovirt-engine-sdk-python", ovirt_adapter.IMPORT_ERROR)
         p = self.params
+        ovirt_host.check_wait(p["timeout"], p["poll_interval"])
         api = ovirt_adapter.Ovirt(p["url"], p["username"], p["password"], p["ca_file"], p["insecure"])
         try:
             return self.enroll(api, p["hosts"])

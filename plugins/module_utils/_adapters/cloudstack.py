@@ -61,6 +61,15 @@ def signature(params: Mapping[str, str], secret: str) -> str:
     return base64.b64encode(digest).decode("ascii")
 
 
+def check_seconds(**seconds: Optional[float]) -> None:
+    """Refuse a wait or poll time that is negative, infinite or NaN, before any call is made (time.sleep would
+    raise in the middle of a change)."""
+    for name in sorted(seconds):
+        value = seconds[name]
+        if value is not None and not 0 <= value < float("inf"):
+            raise AdapterError("%s must be a number of seconds, 0 or more, not %s" % (name, value))
+
+
 def expires_at(seconds: int, now: Optional[datetime.datetime] = None) -> str:
     """An ``expires`` value ``seconds`` from now, in the ``yyyy-MM-dd'T'HH:mm:ssZ`` form the server parses."""
     now = now or datetime.datetime.now(datetime.timezone.utc)
@@ -97,6 +106,10 @@ class CloudStackApi:
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any], **kwargs: Any) -> "CloudStackApi":
+        """The adapter a module's options name; its api_timeout and poll_interval are checked first."""
+        if params["api_timeout"] < 1:
+            raise AdapterError("api_timeout must be 1 second or more, not %s" % params["api_timeout"])
+        check_seconds(poll_interval=params.get("poll_interval"))
         return cls(params["api_url"], params["api_key"], params["api_secret"], timeout=params["api_timeout"],
                    method=params["api_http_method"], **kwargs)
 

@@ -27,7 +27,7 @@ from urllib.parse import quote, urlencode
 
 from ansible.module_utils.urls import open_url
 from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.errors import AdapterError
-from ansible_collections.hypercloud.builder.plugins.module_utils._calc.cmdb import retryable
+from ansible_collections.hypercloud.builder.plugins.module_utils._calc.cmdb import retryable, servicenow_query
 
 LIST_KEYS = ("results", "items", "data", "result")
 
@@ -139,7 +139,7 @@ class ServiceNowBackend(RestBackend):
         super().__init__(http, "%s/api/now/table/%s" % (url.rstrip("/"), table), correlation_field, "sys_id")
 
     def find(self, correlation_id: str) -> List[Dict[str, Any]]:
-        query = urlencode({"sysparm_query": "%s=%s" % (self.correlation_field, correlation_id), "sysparm_limit": "2"})
+        query = urlencode({"sysparm_query": servicenow_query(self.correlation_field, correlation_id), "sysparm_limit": "2"})
         answer = self.http.call("GET", "%s?%s" % (self.url, query))
         if not isinstance(answer, dict) or not isinstance(answer.get("result"), list):
             raise AdapterError("GET %s: expected {\"result\": [...]}, got %s" % (self.url, json.dumps(answer)[:200]))

@@ -169,7 +169,9 @@ def plan_submit(history: Sequence[Mapping[str, Any]], request_id: str, requester
     ``evaluation`` is ``provision_policy.Evaluation.to_dict()``: its chain, approvers included,
     is frozen into the request, so later changes to the rules do not move a request in flight.
     """
-    if not requester:
+    if not request_id or not request_id.strip():
+        raise PlanError("request_id must be a non-empty string, not %r" % (request_id,))
+    if not requester or not requester.strip():
         raise PlanError("request %s: the requester is required to submit it" % request_id)
     state = replay(request_id, history)
     if state is not None:
@@ -315,6 +317,10 @@ def plan_outcome(history: Sequence[Mapping[str, Any]], request_id: str, outcome:
         raise PlanError("request %s does not exist" % request_id)
     if outcome not in OUTCOMES:
         raise PlanError("outcome '%s' is unknown (known: %s)" % (outcome, ", ".join(OUTCOMES)))
+    try:
+        json.dumps(details or {}, allow_nan=False)
+    except ValueError as err:
+        raise PlanError("request %s: details cannot be recorded in the audit log: %s" % (request_id, err)) from None
     if state.state == outcome:
         return []
     if state.state in CLOSED:

@@ -71,6 +71,8 @@ def plan_record(current: Optional[Mapping[str, Any]], desired: Mapping[str, Any]
     """
     if not correlation_id:
         raise PlanError("correlation_id must be a non-empty string")
+    if not correlation_field:
+        raise PlanError("correlation_field must be a non-empty string")
     if correlation_field in desired and as_text(desired[correlation_field]) != correlation_id:
         raise PlanError("fields: '%s' is the correlation field; it is set from correlation_id (%s), not %r"
                         % (correlation_field, correlation_id, desired[correlation_field]))
@@ -95,11 +97,33 @@ def pick_one(records: List[Mapping[str, Any]], correlation_field: str, correlati
     return found[0] if found else None
 
 
+def servicenow_query(correlation_field: str, correlation_id: str) -> str:
+    """The encoded query (``sysparm_query``) that finds the CI: ``<correlation_field>=<correlation_id>``.
+
+    In an encoded query ``^`` starts a new condition (``^OR``, ``^NQ``) and there is no escape for it, so
+    a ``^`` in either part would change which records the query matches; such values are refused.
+    """
+    for name, value in (("correlation_field", correlation_field), ("correlation_id", correlation_id)):
+        if "^" in value:
+            raise PlanError("%s %r contains '^', which a ServiceNow encoded query reads as the start of another "
+                            "condition and cannot escape; use a value without '^'" % (name, value))
+    return "%s=%s" % (correlation_field, correlation_id)
+
+
 def backoff_delays(retries: int, base: float, cap: float) -> List[float]:
-    """The waits before each retry: base, 2*base, 4*base, ... each at most ``cap`` (bounded, no jitter)."""
-    if retries < 0 or base < 0 or cap < 0:
-        raise PlanError("retries, retry_delay and retry_max_delay must not be negative")
-    return [min(cap, base * (2 ** attempt)) for attempt in range(retries)]
+    """The waits before each retry: base, 2*base, 4*base, ... each at most ``cap`` (bounded, no jitter).
+
+    Doubled step by step and capped at each step, so many retries do not overflow a float.
+    """
+    if retries < 0 or not 0 <= base < float("inf") or not 0 <= cap < float("inf"):
+        raise PlanError("retries, retry_delay and retry_max_delay must not be negative (and the delays must be "
+                        "finite numbers of seconds)")
+    delays: List[float] = []
+    delay = min(cap, base)
+    for _attempt in range(retries):
+        delays.append(delay)
+        delay = min(cap, delay * 2)
+    return delays
 
 
 def retryable(status: Optional[int]) -> bool:

@@ -124,7 +124,8 @@ def _single(key: str, text: str) -> str:
 def _multi(key: str, items) -> str:
     lines = []
     for item in items:
-        if not isinstance(item, str) or not item or item != item.strip() or "\n" in item or "\r" in item:
+        # otopi splits a multi-str value with str.splitlines(), which also breaks at \f, \v, \x85, \u2028, ...
+        if not isinstance(item, str) or not item or item != item.strip() or len(item.splitlines()) != 1:
             raise PlanError("%s: multi-str items are non-empty one-line strings without edge blanks" % key)
         if item.startswith(("#", ";")):
             raise PlanError("%s: the multi-str item %r starts with %s, which the INI reader drops as a comment"
@@ -184,6 +185,11 @@ def parse(text: str) -> Dict[str, Dict[str, Any]]:
 
 
 def digest(redacted_text: str) -> str:
-    """sha256 of the answers without secrets: what decides "the answers changed"."""
-    lines = [line for line in redacted_text.splitlines() if not line.startswith("#")]
+    """sha256 of the answers without secrets: what decides "the answers changed".
+
+    Comment lines (the header's, which may start with ``#`` or ``;`` after blanks) and blank lines are
+    left out, so a new header does not change it. No answer line is blank or starts so: keys are
+    words, and multi-str items that are empty or start with ``#`` or ``;`` are refused.
+    """
+    lines = [line for line in redacted_text.splitlines() if line.strip() and not line.lstrip().startswith(("#", ";"))]
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()

@@ -29,12 +29,20 @@ def plan(existing: Sequence[Mapping[str, Any]], desired: Sequence[Mapping[str, A
     names = [host["name"] for host in desired]
     if len(set(names)) != len(names):
         raise PlanError("a host name is listed twice: %s" % ", ".join(sorted(n for n in set(names) if names.count(n) > 1)))
+    addresses = [host["address"] for host in desired]
+    if len(set(addresses)) != len(addresses):
+        raise PlanError("a host address is listed twice (one machine would be added under two names): %s"
+                        % ", ".join(sorted(a for a in set(addresses) if addresses.count(a) > 1)))
     by_name = {host["name"]: host for host in existing}
     by_address = {host["address"]: host for host in existing}
     to_add = []
     for host in desired:
         if not host.get("password") and not host.get("public_key"):
             raise PlanError("host %s: give a root password or public_key: true (the engine's SSH key)" % host["name"])
+        ports = [("ssh_port", host.get("ssh_port")), ("power_management.port", (host.get("power_management") or {}).get("port"))]
+        for option, port in ports:
+            if port is not None and not 1 <= port <= 65535:
+                raise PlanError("host %s: %s %d is not a TCP port (1 to 65535)" % (host["name"], option, port))
         current = by_name.get(host["name"]) or by_address.get(host["address"])
         if current is None:
             to_add.append(dict(host))
@@ -47,6 +55,14 @@ def plan(existing: Sequence[Mapping[str, Any]], desired: Sequence[Mapping[str, A
                             "module (put it in maintenance and edit it in the engine)"
                             % (host["name"], current.get("cluster"), host["cluster"]))
     return to_add
+
+
+def check_wait(timeout: int, poll_interval: float) -> None:
+    """Refuse wait times time.sleep would stop on once hosts were added: checked before any change."""
+    if timeout < 0:
+        raise PlanError("timeout must be 0 or more seconds, not %d" % timeout)
+    if not 0 <= poll_interval < float("inf"):
+        raise PlanError("poll_interval must be a number of seconds, 0 or more, not %s" % poll_interval)
 
 
 def state(status: str, target: str = "up") -> str:

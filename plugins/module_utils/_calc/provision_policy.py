@@ -39,6 +39,7 @@ after an hour.
 from __future__ import annotations
 
 import fnmatch
+import math
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
@@ -140,7 +141,8 @@ def summary(evaluation: Evaluation) -> str:
 # --- validation -------------------------------------------------------------------------------
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    """An int, or a finite float: NaN compares false with everything and neither NaN nor infinity is JSON."""
+    return isinstance(value, int) and not isinstance(value, bool) or isinstance(value, float) and math.isfinite(value)
 
 
 def _keys(where: str, data: Any, allowed: Sequence[str], required: Sequence[str] = ()) -> Mapping[str, Any]:
@@ -235,6 +237,7 @@ def _check_escalation(where: str, stage: Mapping[str, Any], groups: Mapping[str,
         raise PlanError("%s: stage '%s' has escalate_after but no escalate_to group" % (where, stage["name"]))
     if after is None:
         raise PlanError("%s: stage '%s' escalates to '%s' but has no escalate_after (seconds)" % (where, stage["name"], target))
+    _name("%s.escalate_to" % where, target)
     if target not in groups:
         raise PlanError("%s: stage '%s' escalates to approver group '%s', which is not defined (defined: %s)"
                         % (where, stage["name"], target, ", ".join(sorted(groups))))
@@ -266,6 +269,7 @@ def validate_rules(rules: Any) -> Mapping[str, Any]:
         name = _name(where + ".name", stage["name"])
         if name in stage_names:
             raise PlanError("%s: stage '%s' is defined twice" % (where, name))
+        _name(where + ".group", stage["group"])
         if stage["group"] not in groups:
             raise PlanError("%s: stage '%s' names approver group '%s', which is not defined (defined: %s)"
                             % (where, name, stage["group"], ", ".join(sorted(groups))))
@@ -282,6 +286,8 @@ def validate_rules(rules: Any) -> Mapping[str, Any]:
             raise PlanError("%s: rule '%s' is defined twice" % (where, name))
         rule_names.append(name)
         where = "rule '%s'" % name
+        if rule.get("reason") is not None and not isinstance(rule["reason"], str):
+            raise PlanError("%s.reason must be a string, not %r" % (where, rule["reason"]))
         _check_condition(where + ".when", rule["when"])
         for stage in _list(where + ".stages", rule["stages"]):
             if stage not in stage_names:

@@ -284,6 +284,8 @@ def plan_offering(offerings: Sequence[Mapping[str, Any]], name: str, cpu_number:
     Returns (existing, None) or (None, create-parameters). An offering's size cannot be changed, so an
     existing one with other sizes is an error, as is a missing one without sizes to create it with.
     """
+    if not name or not name.strip():
+        raise PlanError("service_offering: the name must be a non-empty string, not %r" % (name,))
     sizes = dict(cpunumber=cpu_number, cpuspeed=cpu_speed, memory=memory)
     candidates = [o for o in offerings if o.get("systemvmtype") == SSVM_TYPE]
     if any(name in (o.get("id"), o.get("name")) for o in candidates):

@@ -135,6 +135,16 @@ BAD = [
      "a decision or an escalation is recorded with state=present, not state=failed"),
     ("malformed rules", dict(request_id="REQ-2", requester="dave", request=BIG, rules={"stages": []}), "rule set: missing field"),
     ("bad state", dict(request_id="REQ-1", state="approved"), "value of state must be one of"),
+    ("empty request id", dict(request_id="", requester="dave", request=BIG), "request_id must be a non-empty string, not ''"),
+    ("blank requester", dict(request_id="REQ-2", requester="  ", request=BIG), "request REQ-2: the requester is required"),
+    ("details not JSON", dict(request_id="REQ-1", state="expired", details={"waited_h": float("nan")}),
+     "request REQ-1: details cannot be recorded in the audit log: Out of range float values are not JSON compliant"),
+    ("infinite memory", dict(request_id="REQ-2", requester="dave", request=dict(BIG, memory_gb="inf")),
+     "memory must be a positive number, not inf"),
+    ("memory not a number", dict(request_id="REQ-2", requester="dave", request=dict(BIG, memory_gb="nan")),
+     "memory must be a positive number, not nan"),
+    ("infinite escalation time", dict(request_id="REQ-2", requester="dave", request=BIG, escalation=dict(after_seconds="inf")),
+     "escalate_after must be a number of seconds, 0 or more, not inf"),
 ]
 
 

@@ -92,6 +92,10 @@ def test_no_other_host_to_take_the_vms_fails_fast(capsys):
     (dict(name="kvm-9", state="maintenance"), "no CloudStack host is named kvm-9 (similar: kvm-1, kvm-2)"),
     (dict(name="kvm", state="maintenance"), "no CloudStack host is named kvm "),
     (dict(name="kvm-1", state="enabled", api_secret="wrong"), "HTTP 401"),
+    (dict(name="kvm-1", state="maintenance", poll_interval=-1), "poll_interval must be a number of seconds, 0 or more, not -1.0"),
+    (dict(name="kvm-1", state="maintenance", poll_interval="inf"), "poll_interval must be a number of seconds, 0 or more, not inf"),
+    (dict(name="kvm-1", state="maintenance", timeout=-5), "timeout must be a number of seconds, 0 or more, not -5"),
+    (dict(name="kvm-1", state="maintenance", api_timeout=0), "api_timeout must be 1 second or more, not 0"),
 ])
 def test_bad_input_changes_nothing(fake, capsys, args, text):
     rc, result = run(cloudstack_host_maintenance, fake, args, capsys)
@@ -112,6 +116,16 @@ def test_version_info(fake, capsys):
     assert rc == 1 and "older than the 4.21 expected" in result["msg"]
     rc, result = run(cloudstack_version_info, fake, dict(wait_timeout=5), capsys, api_secret="wrong")
     assert rc == 1 and "HTTP 401" in result["msg"]
+
+
+@pytest.mark.parametrize("args, text", [
+    (dict(wait_timeout=1, poll_interval=-1), "poll_interval must be a number of seconds, 0 or more, not -1.0"),
+    (dict(wait_timeout=1, poll_interval="nan"), "poll_interval must be a number of seconds, 0 or more, not nan"),
+    (dict(api_timeout=-1), "api_timeout must be 1 second or more, not -1"),
+])
+def test_version_info_bad_times_fail_cleanly(fake, capsys, args, text):
+    rc, result = run(cloudstack_version_info, fake, args, capsys, api_url="http://127.0.0.1:1/client/api")
+    assert rc == 1 and result["msg"] == text and "exception" not in result
 
 
 def test_version_info_waits_for_the_api(fake, capsys):

@@ -193,6 +193,14 @@ BAD = [
     ({"scope": "zone", "settings": {"mtu": 9000}}, {}, "scope is zone but all of the following are missing: zone"),
     ({"recreate": True}, {}, "recreate is True but all of the following are missing: zone"),
     ({}, {}, "nothing to do: give settings, targets, service_offering or recreate: true"),
+    ({"service_offering": {"name": " ", "cpu_number": 1, "cpu_speed": 500, "memory": 512}}, {},
+     "service_offering: the name must be a non-empty string, not ' '"),
+    ({"service_offering": {"name": "", "cpu_number": 1, "cpu_speed": 500, "memory": 512}}, {},
+     "service_offering: the name must be a non-empty string, not ''"),
+    ({"zone": "zone-a", "recreate": True, "poll_interval": -1}, {}, "poll_interval must be a number of seconds, 0 or more, not -1.0"),
+    ({"zone": "zone-a", "recreate": True, "poll_interval": "nan"}, {}, "poll_interval must be a number of seconds, 0 or more, not nan"),
+    ({"zone": "zone-a", "recreate": True, "recreate_timeout": -1}, {}, "recreate_timeout must be a number of seconds, 0 or more, not -1"),
+    ({"settings": {"mtu": 9000}}, {"api_timeout": -1}, "api_timeout must be 1 second or more, not -1"),
 ]
 
 

@@ -147,6 +147,10 @@ def test_lost_create_answer_is_not_resent(cmdb, capsys, monkeypatch):
     (rest, dict(field_map={"hostname": "x", "vcpus": "x"}), "both map to backend field 'x'"),
     (rest, dict(fields={"correlation_id": "other"}), "'correlation_id' is the correlation field"),
     (rest, dict(url="http://127.0.0.1:1/rest/cis", retries=1), "Connection refused"),
+    (rest, dict(retry_max_delay="nan"), "finite numbers of seconds"),
+    (snow, dict(retry_delay="inf"), "finite numbers of seconds"),
+    (snow, dict(correlation_field=""), "correlation_field must be a non-empty string"),
+    (rest, dict(correlation_field=""), "correlation_field must be a non-empty string"),
 ])
 def test_bad_input_fails_cleanly_and_writes_nothing(cmdb, capsys, make, extra, message):
     state, url = cmdb
@@ -167,3 +171,32 @@ def test_secrets_are_not_returned(cmdb, capsys):
     _state, url = cmdb
     _rc, res = run(snow(url), capsys)
     assert fake_cmdb.PASSWORD not in json.dumps(res)
+
+
+@pytest.mark.parametrize("extra", [
+    dict(correlation_id="REQ-1^name=web-1"),
+    dict(correlation_id="REQ-9^ORsys_idISNOTEMPTY"),
+    dict(correlation_field="correlation_id^ORname"),
+])
+def test_servicenow_refuses_a_caret_in_the_lookup(cmdb, capsys, extra):
+    """'^' would add conditions to sysparm_query: each run would miss its own CI and create another."""
+    state, url = cmdb
+    assert run(snow(url), capsys)[0] == 0
+    for check_mode in (True, False):
+        rc, res = run(snow(url, fields={"hostname": "web-2"}, _ansible_check_mode=check_mode, **extra), capsys)
+        assert rc == 1 and "contains '^'" in res["msg"] and "Traceback" not in res["msg"]
+    assert len(state.tables["snow:cmdb_ci_server"]) == 1 and len(writes(state)) == 1
+
+
+def test_rest_takes_a_caret_in_the_correlation_id(cmdb, capsys):
+    state, url = cmdb
+    for _run in range(2):
+        rc, res = run(rest(url, correlation_id="REQ-1^name=web-1"), capsys)
+    assert rc == 0 and not res["changed"] and len(state.tables["rest:cis"]) == 1
+
+
+def test_many_retries_are_accepted(cmdb, capsys):
+    state, url = cmdb
+    state.fail_next = 1
+    rc, res = run(rest(url, retries=1100), capsys)
+    assert rc == 0 and res["changed"] and res["attempts"] == 3

@@ -70,3 +70,17 @@ def test_mode_is_repaired(tmp_path, capsys):
     os.chmod(tmp_path / "answers.conf", 0o644)
     assert run(capsys, **base(tmp_path))["changed"] is True
     assert stat.S_IMODE(os.stat(tmp_path / "answers.conf").st_mode) == 0o600
+
+
+def test_a_new_header_leaves_the_digest_as_it_is(tmp_path, capsys):
+    """RETURN: the digest is computed without comment lines; a ';' header is comments too."""
+    first = run(capsys, header="; managed by us, v1", **base(tmp_path))
+    second = run(capsys, header="; managed by us, v2\n\n  # since 2026", **base(tmp_path))
+    assert second["changed"] is True and second["digest"] == first["digest"]
+    assert run(capsys, **base(tmp_path))["digest"] == first["digest"]
+
+
+def test_a_multi_str_item_otopi_would_split_is_refused(tmp_path, capsys):
+    result = run(capsys, **base(tmp_path, answers={"OVESETUP_CUSTOM/list": ["one\u2028two"]}))
+    assert result["failed"] is True and "multi-str items are non-empty one-line strings" in result["msg"]
+    assert not (tmp_path / "answers.conf").exists()

@@ -114,3 +114,25 @@ def test_bad_credentials(fake, capsys):
 def test_missing_credentials_for_a_host(fake, capsys):
     result = run(fake, capsys, [dict(name="n", address="n.lab", cluster="Default")])
     assert result["failed"] is True and "give a root password or public_key: true" in result["msg"]
+
+
+def test_one_address_under_two_names_is_refused_and_nothing_added(fake, capsys):
+    result = run(fake, capsys, [NODE1, dict(NODE2, address=NODE1["address"])])
+    assert result["failed"] is True and "a host address is listed twice" in result["msg"]
+    assert fake.hosts == {}
+
+
+@pytest.mark.parametrize("extra, message", [
+    (dict(poll_interval=-1), "poll_interval must be a number of seconds, 0 or more, not -1.0"),
+    (dict(timeout=-5), "timeout must be 0 or more seconds, not -5"),
+])
+def test_bad_wait_times_fail_before_any_host_is_added(fake, capsys, extra, message):
+    result = run(fake, capsys, [NODE1], **extra)
+    assert result["failed"] is True and result["msg"] == message and fake.hosts == {}
+
+
+@pytest.mark.parametrize("port", [0, -1, 65536])
+def test_a_port_out_of_range_is_refused_and_nothing_added(fake, capsys, port):
+    result = run(fake, capsys, [NODE1, dict(NODE2, ssh_port=port)])
+    assert result["failed"] is True and "host node2: ssh_port %d is not a TCP port" % port in result["msg"]
+    assert fake.hosts == {}

@@ -71,6 +71,14 @@ def test_given_rules(capsys):
     ({"request": {"vcpus": 1}}, "one of the following is required: memory_gb, memory_mb"),
     ({"request": {"vcpus": 1, "memory_gb": 2, "memory_mb": 2048}}, "mutually exclusive: memory_gb|memory_mb"),
     ({"request": {"vcpus": 1, "memory_gb": 2}, "approver_groups": {"finance": "carol"}}, "members of 'finance' must be a list"),
+    ({"request": {"vcpus": 1, "memory_gb": 2, "flavor": "g1"}, "rules": dict(RULES, rules=[dict(RULES["rules"][0], reason=32)])},
+     "rule 'gpu'.reason must be a string, not 32"),
+    ({"request": {"vcpus": 1, "memory_gb": 2}, "rules": dict(RULES, stages=[{"name": "gpu", "group": ["ml"]}])},
+     "stages[0].group must be a non-empty string"),
+    ({"request": {"vcpus": 8, "memory_gb": "nan"}}, "memory must be a positive number, not nan"),
+    ({"request": {"vcpus": 8, "memory_gb": "inf"}}, "memory must be a positive number, not inf"),
+    ({"request": {"vcpus": 8, "memory_gb": 2}, "rules": dict(RULES, rules=[dict(RULES["rules"][0], when={
+        "field": "memory_gb", "op": ">=", "value": float("nan")})])}, "memory_gb compares with a number, not nan"),
 ])
 def test_bad_input_fails_cleanly(capsys, args, message):
     rc, result = run_module(args, capsys)

@@ -15,6 +15,7 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc.cmdb impo
     pick_one,
     plan_record,
     retryable,
+    servicenow_query,
 )
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors import PlanError
 
@@ -75,6 +76,11 @@ def test_plan_record_refuses(desired, cid, message):
         plan_record(None, desired, "cid", cid)
 
 
+def test_plan_record_refuses_an_empty_correlation_field():
+    with pytest.raises(PlanError, match="correlation_field must be a non-empty string"):
+        plan_record(None, {"name": "a"}, "", "R1")
+
+
 def test_pick_one():
     assert pick_one([], "cid", "R1") is None
     assert pick_one([{"cid": "R2"}], "cid", "R1") is None
@@ -85,7 +91,7 @@ def test_pick_one():
 
 @pytest.mark.parametrize("retries, base, cap, delays", [
     (0, 1.0, 10.0, []), (3, 1.0, 10.0, [1.0, 2.0, 4.0]), (5, 1.0, 5.0, [1.0, 2.0, 4.0, 5.0, 5.0]),
-    (2, 0.0, 1.0, [0.0, 0.0]),
+    (2, 0.0, 1.0, [0.0, 0.0]), (3, 8.0, 3.0, [3.0, 3.0, 3.0]),
 ])
 def test_backoff_delays(retries, base, cap, delays):
     assert backoff_delays(retries, base, cap) == delays
@@ -96,7 +102,30 @@ def test_backoff_refuses_negative():
         backoff_delays(-1, 1, 1)
 
 
+def test_backoff_many_retries_do_not_overflow():
+    delays = backoff_delays(1100, 1.0, 10.0)
+    assert len(delays) == 1100 and delays[:5] == [1.0, 2.0, 4.0, 8.0, 10.0] and delays[-1] == 10.0
+
+
+@pytest.mark.parametrize("base, cap", [(float("nan"), 10.0), (1.0, float("nan")), (1.0, float("inf")), (float("inf"), 10.0)])
+def test_backoff_refuses_delays_that_are_not_finite(base, cap):
+    with pytest.raises(PlanError, match="finite numbers of seconds"):
+        backoff_delays(3, base, cap)
+
+
 @pytest.mark.parametrize("status, answer", [(None, True), (429, True), (503, True), (500, True), (400, False),
                                             (401, False), (404, False), (409, False)])
 def test_retryable(status, answer):
     assert retryable(status) is answer
+
+
+def test_servicenow_query():
+    assert servicenow_query("correlation_id", "REQ-1") == "correlation_id=REQ-1"
+    assert servicenow_query("u_ref", "a=b c") == "u_ref=a=b c"
+
+
+@pytest.mark.parametrize("field, cid", [("correlation_id", "REQ-1^name=web-1"), ("correlation_id", "X^ORsys_id!="),
+                                        ("correlation_id", "X^NQname=y"), ("a^ORb", "REQ-1")])
+def test_servicenow_query_refuses_a_caret(field, cid):
+    with pytest.raises(PlanError, match="contains '\\^'"):
+        servicenow_query(field, cid)

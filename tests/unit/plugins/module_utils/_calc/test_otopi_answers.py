@@ -77,6 +77,9 @@ def test_otopi_really_reads_them_that_way():
     ("OVESETUP_CUSTOM/list", ["a", 1], "non-empty"),
     ("OVESETUP_CUSTOM/list", ["a", "#b"], "drops as a comment"),
     ("OVESETUP_CUSTOM/list", ["a", ";b"], "drops as a comment"),
+    ("OVESETUP_CUSTOM/list", ["a\x0cb", "c"], "one-line strings"),
+    ("OVESETUP_CUSTOM/list", ["a\u2028b"], "one-line strings"),
+    ("OVESETUP_CUSTOM/list", ["a\x0bb"], "one-line strings"),
     ("OVESETUP_CUSTOM/obj", {"a": 1}, "is not a string"),
     ("fqdn", "x", "is not an otopi key"),
 ])
@@ -120,6 +123,13 @@ def test_digest_ignores_secrets_and_comments_but_not_answers():
     base = digest({"OVESETUP_DWH_CORE/enable": True}, "one")
     assert digest({"OVESETUP_DWH_CORE/enable": True}, "two", header="# another header") == base
     assert digest({"OVESETUP_DWH_CORE/enable": False}, "one") != base
+
+
+@pytest.mark.parametrize("header", ["; managed by us", "  # indented", "# one\n\n# two", "# one\n; two\n\n  # three"])
+def test_digest_ignores_every_kind_of_header_comment(header):
+    answers = {SECTION: {"OVESETUP_CONFIG/fqdn": "engine.lab.example", "A/l": ["one", "two"]}}
+    base = otopi_answers.digest(otopi_answers.render(answers)[1])
+    assert otopi_answers.digest(otopi_answers.render(answers, header=header)[1]) == base
 
 
 @pytest.mark.parametrize("header, refused", [

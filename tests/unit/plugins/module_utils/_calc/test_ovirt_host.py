@@ -27,7 +27,12 @@ def test_plan(existing, desired, added):
 
 @pytest.mark.parametrize("existing, desired, message", [
     ([], [NODE1, NODE1], "listed twice"),
+    ([], [NODE1, dict(NODE2, address="node1.lab")], "a host address is listed twice .*: node1.lab"),
     ([], [dict(NODE1, password=None)], "give a root password or public_key"),
+    ([], [NODE2, dict(NODE1, ssh_port=0)], "host node1: ssh_port 0 is not a TCP port"),
+    ([], [dict(NODE1, ssh_port=65536)], "host node1: ssh_port 65536 is not a TCP port"),
+    ([], [dict(NODE1, power_management=dict(type="ipmilan", address="bmc", port=-1))],
+     "host node1: power_management.port -1 is not a TCP port"),
     ([dict(name="node1", address="node1.lab", cluster="Other")], [NODE1], "is in cluster Other, not Default"),
     ([dict(name="old", address="node1.lab", cluster="Default")], [NODE1], "already has old at node1.lab"),
     ([dict(name="node1", address="10.0.0.9", cluster="Default")], [NODE1], "already has node1 at 10.0.0.9"),
@@ -56,3 +61,18 @@ def test_failure_message_prefers_newest_errors():
     assert "within 60 s (status installing). Engine events: slow" in \
         ovirt_host.failure_message("node2", "installing", events[:2], waited=60)
     assert ovirt_host.failure_message("n", "error", []).endswith("none recorded for this host")
+
+
+@pytest.mark.parametrize("timeout, poll, message", [
+    (-1, 10.0, "timeout must be 0 or more seconds, not -1"),
+    (60, -0.5, "poll_interval must be a number of seconds, 0 or more, not -0.5"),
+    (60, float("nan"), "poll_interval must be a number of seconds, 0 or more, not nan"),
+    (60, float("inf"), "poll_interval must be a number of seconds, 0 or more, not inf"),
+])
+def test_check_wait_refuses(timeout, poll, message):
+    with pytest.raises(PlanError, match=message):
+        ovirt_host.check_wait(timeout, poll)
+
+
+def test_check_wait_accepts_zero():
+    ovirt_host.check_wait(0, 0.0)

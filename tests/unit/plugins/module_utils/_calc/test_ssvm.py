@@ -204,6 +204,8 @@ def test_offering_reuse_and_create():
     (("ssvm-large", 4, 2000, 4096), "exists with cpunumber 2 \\(not 4\\); offerings cannot be resized"),
     (("cpvm",), "is for system VM type consoleproxy"),
     (("tiny", 1, 500, 128), "memory 128 is below 256"),
+    (("", 1, 500, 512), "the name must be a non-empty string"),
+    (("  ", 1, 500, 512), "the name must be a non-empty string"),
 ])
 def test_offering_errors(args, message):
     with pytest.raises(PlanError, match=message):
