@@ -108,7 +108,12 @@ import os
 
 from ansible_collections.hypercloud.builder.plugins.module_utils._adapters import process
 from ansible_collections.hypercloud.builder.plugins.module_utils._base import HypercloudModule
-from ansible_collections.hypercloud.builder.plugins.module_utils._calc.daemon import Record, fingerprint, plan_daemon
+from ansible_collections.hypercloud.builder.plugins.module_utils._calc.daemon import (
+    Record,
+    check_request,
+    fingerprint,
+    plan_daemon,
+)
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors import PlanError
 
 
@@ -130,6 +135,7 @@ class DaemonProcess(HypercloudModule):
 
     def run(self):
         p = self.params
+        check_request(p["argv"], p["wait_port"])
         env = {str(k): str(v) for k, v in p["environment"].items()}
         record = process.read_record(p["record"])
         proc = process.proc(record.pid) if record else None
@@ -145,6 +151,8 @@ class DaemonProcess(HypercloudModule):
                 if not os.path.isdir(folder):
                     raise PlanError("%s %s: the directory %s does not exist; nothing was started"
                                     % (option, p[option], folder))
+                if os.path.isdir(p[option]):
+                    raise PlanError("%s %s is a directory; nothing was started" % (option, p[option]))
         pid = record.pid if plan.running and record and plan.action != "stop" else 0
         if plan.action != "none" and not self.check_mode:
             if plan.action in ("stop", "restart") and record:

@@ -86,7 +86,7 @@ options:
     description: OVMF variables template; defaults to Debian's C(OVMF_VARS_4M.fd) or C(OVMF_VARS_4M.ms.fd).
     type: path
   poll_interval:
-    description: Seconds between state polls while waiting.
+    description: Seconds between state polls while waiting, 1 or more.
     type: int
     default: 30
   progress_file:
@@ -114,7 +114,7 @@ options:
     type: bool
     default: true
   timeout:
-    description: Seconds to wait for the guest to power off.
+    description: Seconds to wait for the guest to power off, 1 or more.
     type: int
     default: 10800
   tpm:
@@ -216,6 +216,9 @@ class LibvirtBuildVm(HypercloudModule):
                 conn.remove(dom)
             return self.result(dom is not None, "defined" if dom is not None else "absent", "absent",
                                status="absent", **out)
+        if p["poll_interval"] < 1 or p["timeout"] < 1:
+            raise PlanError("poll_interval and timeout are seconds, 1 or more (got %d and %d)"
+                            % (p["poll_interval"], p["timeout"]))
         xml = calc.render_domain(calc.BuildVm(**{k: (tuple(p[k]) if k == "cdroms" else p[k]) for k in VM_FIELDS}))
         out["xml"] = xml
         folder = os.path.dirname(p["progress_file"] or "") or "."

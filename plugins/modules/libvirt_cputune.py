@@ -214,8 +214,19 @@ class LibvirtCputune(HypercloudModule):
 
     def request(self, host, views):
         p = self.params
+        # Given without their policy these did nothing, silently.
+        if p["cap_percent"] is not None and p["policy"] != "cap":
+            raise PlanError("cap_percent needs policy: cap")
+        if p["numa_node"] is not None and p["policy"] != "spread":
+            raise PlanError("numa_node needs policy: spread")
+        vcpupin = {}
+        for entry in p["vcpupin"] or []:
+            cpus = calc.parse_cpuset(entry["cpuset"], host)
+            if vcpupin.setdefault(entry["vcpu"], cpus) != cpus:
+                raise PlanError("vCPU %d is pinned twice: %s and %s" % (
+                    entry["vcpu"], calc.format_cpuset(vcpupin[entry["vcpu"]]), calc.format_cpuset(cpus)))
         req = calc.Request(
-            vcpupin={entry["vcpu"]: calc.parse_cpuset(entry["cpuset"], host) for entry in p["vcpupin"] or []},
+            vcpupin=vcpupin,
             emulatorpin=calc.parse_cpuset(p["emulatorpin"], host) if p["emulatorpin"] is not None else None,
             sched={key: p[option] for option, key in SCHED_OPTIONS.items() if p[option] is not None},
             numa_mode=p["numa_mode"], numa_nodeset=p["numa_nodeset"],

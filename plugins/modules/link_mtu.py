@@ -166,7 +166,7 @@ class LinkMtu(HypercloudModule):
     )
 
     def run(self):
-        requests = [(self.params["name"], self.params["mtu"])] if self.params["name"] else \
+        requests = [(self.params["name"], self.params["mtu"])] if self.params["name"] is not None else \
             [(entry["name"], entry["mtu"]) for entry in self.params["links"]]
         ip = Iproute2(self.module.run_command, self.module.get_bin_path("ip", required=True),
                       namespace=self.params["namespace"])

@@ -31,7 +31,7 @@ options:
     elements: str
     default: []
   length:
-    description: Bytes of entropy of generated values, 1 or more.
+    description: Bytes of entropy of generated values, 1 to 1024.
     type: int
     default: 24
   names:
@@ -93,6 +93,9 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._base import Hy
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors import PlanError
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.secrets import plan_secrets
 
+# 8192 bits; far more would only exhaust memory (a huge value overflows os.urandom with a traceback).
+MAX_LENGTH = 1024
+
 
 class LocalSecrets(HypercloudModule):
     supports_check_mode = True
@@ -132,6 +135,8 @@ class LocalSecrets(HypercloudModule):
         p = self.params
         if p["length"] < 1:
             raise PlanError("length must be 1 or more (bytes of entropy), not %d" % p["length"])
+        if p["length"] > MAX_LENGTH:
+            raise PlanError("length must be at most %d (bytes of entropy), not %d" % (MAX_LENGTH, p["length"]))
         if not os.path.isdir(os.path.dirname(p["path"]) or "."):
             raise AdapterError("the directory of %s does not exist" % p["path"])
         stored = self.read(p["path"])

@@ -163,6 +163,8 @@ class MtuPathCheck(HypercloudModule):
         expected = self.params["expected_mtu"]
         if self.params["max_hops"] < 1 or self.params["timeout"] <= 0 or self.params["guest_timeout"] <= 0:
             raise PlanError("max_hops must be at least 1, and timeout and guest_timeout above 0")
+        if expected > mtu_path.CEILING:
+            raise PlanError("expected_mtu %d is above %d, the largest IP packet" % (expected, mtu_path.CEILING))
         for peer in self.params["peers"]:
             if expected < mtu_path.FLOOR[mtu_path.family(peer)]:
                 raise PlanError("expected_mtu %d is below the IPv%d minimum %d (peer %s)"

@@ -290,6 +290,12 @@ class WindowsUnattend(HypercloudModule):
 
     def run(self):
         p = self.params
+        sources = {}
+        for src in p["scripts"]:
+            # One file per name in scripts\ (and Windows ignores case): another source would replace it.
+            first = sources.setdefault(os.path.basename(src).lower(), src)
+            if first != src:
+                raise calc.PlanError("scripts %s and %s have the same file name on the media" % (first, src))
         spec = calc.spec_from_params(dict(p, scripts=[os.path.basename(s) for s in p["scripts"]]))
         rendered = calc.render(spec)
         copies = {"scripts/" + os.path.basename(s): s for s in p["scripts"]}

@@ -118,6 +118,8 @@ set_saved_entry:
   sample: false
 """
 
+import os
+
 from ansible_collections.hypercloud.builder.plugins.module_utils._adapters import textfile
 from ansible_collections.hypercloud.builder.plugins.module_utils._base import HypercloudModule
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc import xen_grub
@@ -145,6 +147,9 @@ class XenDom0Grub(HypercloudModule):
                              p["extra_options"])
         main_text = textfile.read(p["default_grub"])
         if p["style"] == "debian":
+            if os.path.realpath(p["path"]) == os.path.realpath(p["default_grub"]):
+                raise xen_grub.PlanError("path %s is the main defaults file %s: style debian writes its own file "
+                                         "under grub.d" % (p["path"], p["default_grub"]))
             path, before = p["path"], textfile.read(p["path"])
             saved = xen_grub.grub_default_is_saved(main_text or "")
             after, set_saved = xen_grub.xen_cfg(p["header"], req, p["make_default"], saved, p["linux_cmdline"])

@@ -11,10 +11,10 @@ import glob
 import os
 import shutil
 import tempfile
-import time
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.errors import AdapterError
+from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.textfile import backup_path
 
 RunCommand = Callable[..., Tuple[int, str, str]]
 
@@ -81,8 +81,7 @@ class NetConfig:
         try:
             os.makedirs(directory, exist_ok=True)
             if os.path.exists(path):
-                backup = os.path.join(directory, ".%s.%s.bak" % (os.path.basename(path),
-                                                                 time.strftime("%Y%m%dT%H%M%S")))
+                backup = backup_path(path)
                 shutil.copy2(path, backup)
             fd, tmp = tempfile.mkstemp(prefix=".%s." % os.path.basename(path), dir=directory)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:

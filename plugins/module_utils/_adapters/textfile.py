@@ -28,6 +28,18 @@ def read(path: str) -> Optional[str]:
         raise AdapterError("cannot read %s: it is not UTF-8 text (byte %d: %s)" % (path, err.start, err.reason)) from None
 
 
+def backup_path(path: str) -> str:
+    """``.NAME.<time>.bak`` beside ``path``, or ``.NAME.<time>.N.bak`` when a backup made in the same
+    second exists: it holds an earlier content, which the new backup must not replace."""
+    directory, name = os.path.split(path)
+    stem = os.path.join(directory, ".%s.%s" % (name, time.strftime("%Y%m%dT%H%M%S")))
+    candidate, count = stem + ".bak", 0
+    while os.path.lexists(candidate):
+        count += 1
+        candidate = "%s.%d.bak" % (stem, count)
+    return candidate
+
+
 def write(path: str, text: str, mode: int = 0o644, backup: bool = True) -> Optional[str]:
     """Write atomically (temporary file in the same directory, created with ``mode``, then rename).
 
@@ -41,7 +53,7 @@ def write(path: str, text: str, mode: int = 0o644, backup: bool = True) -> Optio
     try:
         os.makedirs(directory, exist_ok=True)
         if backup and os.path.exists(path):
-            saved = os.path.join(directory, ".%s.%s.bak" % (os.path.basename(path), time.strftime("%Y%m%dT%H%M%S")))
+            saved = backup_path(path)
             shutil.copy2(path, saved)
         fd, tmp = tempfile.mkstemp(prefix=".%s." % os.path.basename(path), dir=directory)
         try:

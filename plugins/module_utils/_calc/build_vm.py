@@ -68,7 +68,7 @@ class BuildVm:
 
 
 def validate(vm: BuildVm) -> None:
-    if not _NAME_RE.match(vm.name):
+    if not _NAME_RE.fullmatch(vm.name):  # not match: "$" also matches before a trailing line break
         raise PlanError("build VM name %r: letters, digits, . _ + - (at most 64)" % vm.name)
     if vm.firmware not in ("bios", "uefi", "uefi_secure"):
         raise PlanError("firmware %r is not one of bios, uefi, uefi_secure" % vm.firmware)

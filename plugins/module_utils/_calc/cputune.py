@@ -31,6 +31,8 @@ NUMA_MODES = ("strict", "preferred", "interleave", "restrictive")  # virDomainNu
 FEATURE_KEYS = ("hint_dedicated", "hyperv_spinlocks", "pvspinlock")
 CONFIG_ONLY = ("hint_dedicated", "pvspinlock", "hyperv_spinlocks", "numa_mode (of a running domain)")
 DEFAULT_PERIOD = 100000
+# The largest pCPU or NUMA node number a cpuset may name; a range is checked before it is expanded.
+MAX_INDEX = 65535
 
 
 @dataclass(frozen=True)
@@ -87,15 +89,20 @@ class Step:
 
 def _numbers(text: str, what: str, examples: str, unit: str) -> FrozenSet[int]:
     """libvirt's bitmap syntax ("0-3,^2,6") as the numbers it selects (at least one)."""
-    wanted, excluded = set(), set()
+    ranges = []
     try:
         for item in (part.strip() for part in text.split(",")):
-            target = excluded if item.startswith("^") else wanted
-            item = item.lstrip("^")
-            low, _sep, high = item.partition("-")
-            target.update(range(int(low), int(high or low) + 1))
+            low, _sep, high = item.lstrip("^").partition("-")
+            ranges.append((item.startswith("^"), int(low), int(high or low)))
     except ValueError:
         raise PlanError("%s %r is not in libvirt's syntax (for example %s)" % (what, text, examples)) from None
+    # Checked before a range is expanded: a typo such as 0-30000000 would take seconds per million.
+    top = max(last for _excluded, _first, last in ranges)
+    if top > MAX_INDEX:
+        raise PlanError("%s %r names %s %d, above %d" % (what, text, unit, top, MAX_INDEX))
+    wanted, excluded = set(), set()
+    for exclude, first, last in ranges:
+        (excluded if exclude else wanted).update(range(first, last + 1))
     numbers = frozenset(wanted - excluded)
     if not numbers:
         raise PlanError("%s %r selects no %s" % (what, text, unit))

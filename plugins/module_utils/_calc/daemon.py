@@ -45,6 +45,14 @@ class DaemonPlan:
     running: bool
 
 
+def check_request(argv: Sequence[str], wait_port: Optional[int]) -> None:
+    """Refuse, before anything is read or started, an argv with no command or a port TCP has not."""
+    if not argv or not argv[0]:
+        raise PlanError("argv must name the command to run, not %r" % (list(argv),))
+    if wait_port is not None and not 1 <= wait_port <= 65535:
+        raise PlanError("wait_port must be a TCP port, 1 to 65535, not %d" % wait_port)
+
+
 def fingerprint(argv: Sequence[str], env: Mapping[str, str], digests: Mapping[str, str]) -> str:
     """A stable digest of what the daemon runs with: argv, environment, each config file's digest."""
     blob = json.dumps({"argv": list(argv), "env": dict(env), "files": dict(digests)}, sort_keys=True)

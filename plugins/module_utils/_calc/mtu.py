@@ -95,6 +95,8 @@ def merge_requests(requests: Sequence[Tuple[str, int]]) -> Dict[str, int]:
     """Fold (name, mtu) pairs into one mapping; the same name twice must ask for the same MTU."""
     desired: Dict[str, int] = {}
     for name, mtu in requests:
+        if not name.strip():
+            raise PlanError("an interface name must not be empty")
         if name in desired and desired[name] != mtu:
             raise PlanError("conflicting MTUs for %s: %d and %d" % (name, desired[name], mtu))
         desired[name] = mtu

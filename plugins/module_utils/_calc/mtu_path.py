@@ -21,6 +21,8 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors im
 
 PING_OVERHEAD = {4: 28, 6: 48}
 FLOOR = {4: 68, 6: 1280}
+# The largest IP packet (IPv4 total length, IPv6 without jumbograms); ping cannot send more.
+CEILING = 65535
 # MTUs a hop is commonly left at: the Ethernet default and the VXLAN overlay on it.
 COMMON_MTUS = (1500, 1450)
 HOP_RE = re.compile(r"^\s*(\d+)(\??):\s+(\S+)(.*)$")

@@ -35,8 +35,9 @@ class SecretPlan:
 def plan_secrets(stored: Mapping[str, str], names: Sequence[str], given: Mapping[str, Optional[str]],
                  immutable: Sequence[str], generate: Callable[[str], str]) -> SecretPlan:
     """The secrets to store: ``given`` (non-empty) > ``stored`` > ``generate(name)``."""
-    for name in list(names) + list(given):
-        if not NAME.match(name):
+    names = list(dict.fromkeys(names))  # a name listed twice is one secret
+    for name in names + list(given):
+        if not NAME.fullmatch(name):
             raise PlanError("secret name %r: use letters, digits and . _ : - only" % name)
     unknown = sorted(set(given) - set(names))
     if unknown:

@@ -90,9 +90,11 @@ UNATTEND_PLUGINS = (
     "cloudbaseinit.plugins.common.mtu.MTUPlugin",
     "cloudbaseinit.plugins.common.sethostname.SetHostNamePlugin",
 )
+# Matched with fullmatch: "$" alone also matches before a trailing line break (a YAML "|" scalar).
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _LOCALE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _KEY_RE = re.compile(r"^([A-Z0-9]{5}-){4}[A-Z0-9]{5}$")
+_KMS_HOST_RE = re.compile(r"^([A-Za-z0-9][A-Za-z0-9.-]*|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$")
 
 
 @dataclass(frozen=True)
@@ -164,28 +166,35 @@ def validate(spec: WindowsSpec) -> None:
     if spec.image_index is not None and spec.image_index < 1:
         raise PlanError("image_index counts from 1 (dism /Get-WimInfo), got %s" % spec.image_index)
     if spec.license == "key":
-        if not spec.product_key or not _KEY_RE.match(spec.product_key):
+        if not spec.product_key or not _KEY_RE.fullmatch(spec.product_key):
             raise PlanError("license key needs product_key as five groups of five characters (XXXXX-...)")
     elif spec.license == "mak":
-        if not spec.product_key or not _KEY_RE.match(spec.product_key):
+        if not spec.product_key or not _KEY_RE.fullmatch(spec.product_key):
             raise PlanError("license mak needs the MAK in product_key (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX)")
     elif spec.license == "kms":
         if not spec.product_key and (spec.version, spec.edition.lower()) not in GVLK:
             raise PlanError("no KMS client key is known for Windows %s %s; give product_key (the GVLK)" % (
                 spec.version, spec.edition))
+        if spec.product_key and not _KEY_RE.fullmatch(spec.product_key):
+            raise PlanError("license kms needs product_key as the GVLK (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX)")
+        # It ends up in the first logon command line (slmgr /skms).
+        if spec.kms_host and not _KMS_HOST_RE.fullmatch(spec.kms_host):
+            raise PlanError("kms_host %r: a host name or address, optionally with :port" % spec.kms_host)
     elif spec.license in ("eval", "none"):
         if spec.product_key:
             raise PlanError("product_key is only used with license key, mak or kms")
     else:
         raise PlanError("license %r is not one of eval, key, kms, mak, none" % spec.license)
+    if spec.kms_host and spec.license != "kms":
+        raise PlanError("kms_host is only used with license kms")
     if not spec.admin_password:
         raise PlanError("admin_password must not be empty: Setup stops at the password page without it")
     for loc in (spec.locale, spec.input_locale or spec.locale):
-        if not _LOCALE_RE.match(loc):
+        if not _LOCALE_RE.fullmatch(loc):
             raise PlanError("locale %r is not a language tag such as en-US" % loc)
-    if not spec.timezone or len(spec.timezone) > 64:
+    if not spec.timezone or len(spec.timezone) > 64 or not spec.timezone.isprintable():
         raise PlanError("timezone must be a Windows time zone name such as UTC or W. Europe Standard Time")
-    if spec.computer_name != "*" and not re.match(r"^[A-Za-z0-9-]{1,15}$", spec.computer_name):
+    if spec.computer_name != "*" and not re.fullmatch(r"^[A-Za-z0-9-]{1,15}$", spec.computer_name):
         raise PlanError("computer_name is * or at most 15 letters, digits and hyphens (NetBIOS)")
     for name in spec.drivers:
         if name not in KNOWN_DRIVERS:
@@ -193,15 +202,19 @@ def validate(spec: WindowsSpec) -> None:
     if not set(spec.drivers) & set(STORAGE_DRIVERS):
         raise PlanError("drivers must include viostor or vioscsi, or Setup cannot see the virtio disk")
     for letter in spec.driver_letters:
-        if not re.match(r"^[D-Z]$", letter):
+        if not re.fullmatch(r"^[D-Z]$", letter):
             raise PlanError("driver_letters are single drive letters D to Z, got %r" % letter)
     if not spec.metadata_services or any(s not in METADATA_SERVICES for s in spec.metadata_services):
         raise PlanError("metadata_services are a non-empty list of %s" % ", ".join(sorted(METADATA_SERVICES)))
     for name in spec.scripts:
-        if not _NAME_RE.match(name) or not name.lower().endswith((".ps1", ".cmd", ".bat", ".msu", ".msi")):
+        if not _NAME_RE.fullmatch(name) or not name.lower().endswith((".ps1", ".cmd", ".bat", ".msu", ".msi")):
             raise PlanError("script %r: a plain file name ending in .ps1, .cmd, .bat, .msu or .msi" % name)
+    for group in spec.cloudbase_groups:
+        # Joined with commas into one line of cloudbase-init.conf.
+        if not group.strip() or "," in group or not group.isprintable():
+            raise PlanError("cloudbase_groups %r: a group name, without commas or line breaks" % group)
     for name in (spec.admin_username, spec.cloudbase_username):
-        if not re.match(r"^[A-Za-z0-9_.-]{1,20}$", name):
+        if not re.fullmatch(r"^[A-Za-z0-9_.-]{1,20}$", name):
             raise PlanError("user name %r: 1-20 letters, digits, dot, dash or underscore" % name)
 
 
@@ -661,7 +674,7 @@ def check_media(kind: str, sizes: Mapping[str, int], label: str) -> None:
     if kind not in ("iso", "floppy"):
         raise PlanError("media is iso or floppy, got %r" % kind)
     limit = 32 if kind == "iso" else 11
-    if not re.match(r"^[A-Z0-9_]{1,%d}$" % limit, label):
+    if not re.fullmatch(r"^[A-Z0-9_]{1,%d}$" % limit, label):
         raise PlanError("media label %r: 1-%d upper-case letters, digits or underscores" % (label, limit))
     if kind == "floppy":
         # FAT12 allocates whole 512-byte clusters; the root directory holds 224 entries.

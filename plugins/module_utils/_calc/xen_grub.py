@@ -25,7 +25,7 @@ MANAGED_KEYS = ("dom0_mem", "dom0_max_vcpus", "dom0_vcpus_pin")
 XEN_TITLE_SUFFIX = ", with Xen hypervisor"
 _SIZE = re.compile(r"^\s*(\d+)\s*([kKmMgGtT]?)\s*$")
 _UNSAFE = re.compile(r"[\s\"'`$\\;]")
-_FACTOR = {"k": 1.0 / 1024, "": 1, "m": 1, "g": 1024, "t": 1024 * 1024}
+_KIB = {"k": 1, "": 1024, "m": 1024, "g": 1024 ** 2, "t": 1024 ** 3}
 
 
 @dataclass
@@ -48,10 +48,11 @@ def size_mb(value, what: str) -> Optional[int]:
     match = _SIZE.match(str(value))
     if not match:
         raise PlanError("%s: %r is not a size (use MiB, or a number with K/M/G/T)" % (what, value))
-    mib = int(match.group(1)) * _FACTOR[match.group(2).lower()]
-    if mib != int(mib):
+    # In KiB and integers only: a float would overflow on a huge value and round a large one.
+    kib = int(match.group(1)) * _KIB[match.group(2).lower()]
+    if kib % 1024:
         raise PlanError("%s: %r is not a whole number of MiB" % (what, value))
-    return int(mib)
+    return kib // 1024
 
 
 def vcpus(value) -> Optional[str]:
@@ -59,7 +60,7 @@ def vcpus(value) -> Optional[str]:
     if value is None or value == "":
         return None
     text = str(value).strip()
-    match = re.match(r"^(\d+)(?:-(\d+))?$", text)
+    match = re.match(r"^([0-9]+)(?:-([0-9]+))?$", text)
     if isinstance(value, bool) or not match:
         raise PlanError("dom0_max_vcpus: %r is not <n> or <min>-<max>" % (value,))
     low, high = int(match.group(1)), int(match.group(2) or match.group(1))
@@ -129,8 +130,10 @@ def xen_cfg(header: str, req: XenCmdline, make_default: bool, saved: bool,
     XEN_OVERRIDE_GRUB_DEFAULT=1 logic) unless the operator uses GRUB_DEFAULT=saved, which that
     logic would silently replace; then XEN_OVERRIDE_GRUB_DEFAULT=0 and the saved entry is set.
     """
-    if linux_replace_default is not None and re.search(r"[\"`$\\]", linux_replace_default):
-        raise PlanError("dom0 kernel options %r: no quotes, $, ` or backslashes" % linux_replace_default)
+    if linux_replace_default is not None and re.search(r"[\"`$\\\r\n]", linux_replace_default):
+        raise PlanError("dom0 kernel options %r: no quotes, $, `, backslashes or line breaks" % linux_replace_default)
+    if any(line.strip() and not line.lstrip().startswith("#") for line in header.splitlines()):
+        raise PlanError("header %r: comment lines only (update-grub runs any other line as a command)" % header)
     override = make_default and not saved
     lines = [header.rstrip("\n"), "# Xen hypervisor options for the default Xen entry.",
              'GRUB_CMDLINE_XEN_DEFAULT="%s"' % cmdline(req)]

@@ -22,6 +22,7 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc.xen_grub 
 # dom0 memory as xl reports it may be a little under the dom0_mem request (pages kept by Xen).
 MEM_TOLERANCE_MB = 64
 _ENTRY = re.compile(r"""^(menuentry|submenu)\s+(['"])(.*?)\2""")
+_ENTRY_ID = re.compile(r"""\$menuentry_id_option\s+(['"])(.*?)\1""")
 
 
 def parse_capabilities(text: Optional[str]) -> List[str]:
@@ -57,12 +58,16 @@ def grub_default(grub_cfg: str, grubenv: str = "") -> Dict[str, Any]:
     """The entry grub will boot by default and the Xen entries, from grub.cfg (and grubenv)."""
     top: List[str] = []
     xen: List[str] = []
+    titles: Dict[str, str] = {}  # entry id -> title; GRUB takes the first entry with an id
     default = None
     for line in grub_cfg.splitlines():
         match = _ENTRY.match(line)  # top level entries start in column 0
         if match:
             top.append(match.group(3))
         inner = _ENTRY.match(line.strip())
+        ident = _ENTRY_ID.search(line) if inner else None
+        if ident:
+            titles.setdefault(ident.group(2), inner.group(3))
         if inner and inner.group(1) == "menuentry" and XEN_TITLE_SUFFIX.strip(", ") in inner.group(3):
             xen.append(inner.group(3))
         setting = re.match(r"""^\s*set default=(["']?)(.*?)\1\s*$""", line)
@@ -74,6 +79,9 @@ def grub_default(grub_cfg: str, grubenv: str = "") -> Dict[str, Any]:
     title = default
     if default is not None and default.isdigit():
         title = top[int(default)] if int(default) < len(top) else None
+    elif default is not None:
+        # GRUB_DEFAULT and grub-set-default also name entries by id, at each level of a submenu path.
+        title = ">".join(titles.get(part, part) for part in default.split(">"))
     first = title.split(">", 1)[0] if title else None
     return dict(default=default, default_title=title, xen_entries=xen,
                 default_is_xen=bool(first and first in top and XEN_TITLE_SUFFIX.strip(", ") in title))

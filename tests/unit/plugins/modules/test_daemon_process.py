@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 
 import pytest
@@ -62,3 +63,42 @@ def test_check_mode_stop_predicts_pid_0(tmp_path, capsys):
     finally:
         rc, stopped = run(dict(args, state="stopped"), capsys)
     assert rc == 0 and stopped["pid"] == 0 and started["pid"] not in sleepers()
+
+
+@pytest.mark.parametrize("change, message", [
+    (dict(argv=[]), "argv must name the command to run, not []"),
+    (dict(argv=[""]), "argv must name the command to run, not ['']"),
+    (dict(wait_port=0), "wait_port must be a TCP port, 1 to 65535, not 0"),
+    (dict(wait_port=-1), "wait_port must be a TCP port, 1 to 65535, not -1"),
+    (dict(wait_port=70000), "wait_port must be a TCP port, 1 to 65535, not 70000"),
+])
+@pytest.mark.parametrize("check_mode", [True, False])
+def test_bad_argv_or_port_is_refused_before_anything_starts(tmp_path, capsys, change, message, check_mode):
+    args = dict({"argv": SLEEPER, "record": str(tmp_path / "d.json"), "log_file": str(tmp_path / "d.log"),
+                 "wait_timeout": 2, "_ansible_check_mode": check_mode}, **change)
+    before = sleepers()
+    rc, out = run(args, capsys)
+    try:
+        assert rc == 1 and out["msg"] == message
+        assert sleepers() == before and not os.listdir(str(tmp_path))
+    finally:
+        if sleepers() != before:
+            run(dict(args, state="stopped", wait_port=None, _ansible_check_mode=False), capsys)
+
+
+@pytest.mark.parametrize("option", ["record", "log_file"])
+@pytest.mark.parametrize("check_mode", [True, False])
+def test_a_record_or_log_that_is_a_directory_is_refused_before_anything_starts(tmp_path, capsys, option,
+                                                                               check_mode):
+    """A record that is a directory started the daemon, then failed to record it: an orphan on every run."""
+    args = {"argv": SLEEPER, "record": str(tmp_path / "d.json"), "log_file": str(tmp_path / "d.log"),
+            "_ansible_check_mode": check_mode}
+    os.mkdir(args[option])
+    before = sleepers()
+    rc, out = run(args, capsys)
+    try:
+        assert rc == 1 and out["msg"] == "%s %s is a directory; nothing was started" % (option, args[option])
+        assert sleepers() == before and os.listdir(str(tmp_path)) == [os.path.basename(args[option])]
+    finally:
+        for pid in set(sleepers()) - set(before):  # only when the refusal failed
+            os.kill(pid, signal.SIGKILL)

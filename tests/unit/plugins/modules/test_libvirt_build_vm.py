@@ -198,3 +198,19 @@ def test_absent(fake, capsys):
     fake.existing = None
     rc, out = run(dict(name="hw-x", state="absent"), capsys)
     assert rc == 0 and not out["changed"]
+
+
+@pytest.mark.parametrize("change", [dict(poll_interval=0), dict(poll_interval=-1), dict(timeout=0), dict(timeout=-5)])
+@pytest.mark.parametrize("check_mode", [True, False])
+def test_a_poll_interval_or_timeout_below_1_is_refused_before_anything_is_defined(fake, capsys, change, check_mode):
+    """0 polled libvirt in a busy loop, a negative interval ended in time.sleep's traceback after the VM started."""
+    rc, out = run(dict(ARGS, _ansible_check_mode=check_mode, **change), capsys)
+    assert rc == 1 and out["msg"] == "poll_interval and timeout are seconds, 1 or more (got %d and %d)" % (
+        dict(ARGS, **change)["poll_interval"], dict(ARGS, **change)["timeout"])
+    assert fake.instances[-1].defined is None
+
+
+@pytest.mark.parametrize("name", ["hw-x\n", "hw x", ""])
+def test_a_name_with_a_line_break_or_space_is_refused(name):
+    with pytest.raises(calc.PlanError, match="build VM name"):
+        calc.render_domain(calc.BuildVm(name=name, disk="/d.qcow2", firmware="bios"))

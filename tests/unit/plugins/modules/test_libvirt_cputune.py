@@ -177,3 +177,24 @@ def test_info(monkeypatch, capsys):
     assert result["domains"] == []
     rc, result = run(libvirt_cputune_info, dict(), capsys)
     assert [d["name"] for d in result["domains"]] == ["hk-a"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (dict(vcpupin=[{"vcpu": 0, "cpuset": "1"}, {"vcpu": 0, "cpuset": "2"}]), "vCPU 0 is pinned twice: 1 and 2"),
+    (dict(cap_percent=25), "cap_percent needs policy: cap"),
+    (dict(policy="spread", cap_percent=25), "cap_percent needs policy: cap"),
+    (dict(numa_node=0), "numa_node needs policy: spread"),
+    (dict(policy="cap", cap_percent=25, numa_node=0), "numa_node needs policy: spread"),
+])
+def test_options_that_would_be_ignored_or_overridden_are_refused(args, message, capsys):
+    """A second pin of one vCPU silently won, and cap_percent or numa_node without its policy did nothing."""
+    for check in (True, False):
+        rc, result = run(libvirt_cputune, dict(dict(name="hk-a", _ansible_check_mode=check), **args), capsys)
+        assert rc == 1 and result["msg"] == message
+    assert STATE["applied"] == []
+
+
+def test_the_same_pin_twice_is_one_pin(capsys):
+    rc, result = run(libvirt_cputune, dict(name="hk-a", vcpupin=[{"vcpu": 0, "cpuset": "1"}, {"vcpu": 0, "cpuset": "1"}]),
+                     capsys)
+    assert rc == 0 and result["live"]["vcpupin"]["0"] == "1"

@@ -103,6 +103,9 @@ def test_single_interface_in_namespace(fake_ip, capsys):
     ({"links": [{"name": "eth0", "mtu": 9000}, {"name": "eth0", "mtu": 1500}]}, "conflicting MTUs for eth0"),
     ({"name": "eth0"}, "parameters are required together: name, mtu"),
     ({"name": "eth0", "mtu": 9000, "links": [{"name": "eth0", "mtu": 9000}]}, "mutually exclusive"),
+    ({"name": "", "mtu": 9000}, "an interface name must not be empty"),
+    ({"name": " ", "mtu": 9000}, "an interface name must not be empty"),
+    ({"links": [{"name": "", "mtu": 9000}]}, "an interface name must not be empty"),
 ])
 def test_bad_input_fails_cleanly_and_changes_nothing(fake_ip, capsys, args, message):
     rc, result = run_module(args, capsys)

@@ -108,6 +108,8 @@ def test_unreachable_peer(fake, capsys):
     ({"peers": ["10.0.0.2"], "expected_mtu": 9000, "max_probes": 1}, "max_probes must be at least 2"),
     ({"peers": ["10.0.0.2"], "expected_mtu": 9000, "timeout": 0}, "timeout above 0"),
     ({"peers": ["10.0.0.2"]}, "missing required arguments: expected_mtu"),
+    ({"peers": ["10.0.0.2"], "expected_mtu": 70000}, "expected_mtu 70000 is above 65535, the largest IP packet"),
+    ({"peers": ["fd00::2"], "expected_mtu": 65536}, "expected_mtu 65536 is above 65535, the largest IP packet"),
 ])
 def test_bad_input(fake, capsys, args, message):
     rc, result = run_module(args, capsys)

@@ -64,6 +64,14 @@ def test_local_secrets_refuses_a_length_below_1_with_nothing_written(tmp_path, c
     assert "Traceback" not in json.dumps(result) and not os.listdir(str(tmp_path))
 
 
+@pytest.mark.parametrize("length", [1025, 10 ** 20])
+def test_local_secrets_refuses_a_huge_length_cleanly_with_nothing_written(tmp_path, capsys, length):
+    path = str(tmp_path / "secrets.json")
+    rc, result = run(local_secrets, {"path": path, "names": ["a"], "length": length}, capsys)
+    assert rc == 1 and result["msg"] == "length must be at most 1024 (bytes of entropy), not %d" % length
+    assert not os.listdir(str(tmp_path))
+
+
 def test_local_secrets_replaces_a_stored_null_or_empty_value_and_keeps_the_rest(tmp_path, capsys):
     path = tmp_path / "secrets.json"
     path.write_text(json.dumps({"a": None, "b": "", "c": "kept", "other": "untouched"}))

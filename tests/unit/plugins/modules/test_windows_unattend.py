@@ -109,3 +109,16 @@ def test_a_dest_that_is_a_file_is_refused_cleanly(base, capsys):
     assert rc == 1 and out["msg"] == "dest %s exists and is not a directory" % base["dest"]
     with open(base["dest"], encoding="utf-8") as handle:
         assert handle.read() == "not a directory"
+
+
+@pytest.mark.parametrize("second", ["other/setup.ps1", "other/SETUP.ps1"])
+def test_two_scripts_with_one_file_name_are_refused_and_nothing_is_written(base, capsys, tmp_path, second):
+    """scripts\\ holds one file per name (Windows ignores case): one script would silently replace the other."""
+    other = tmp_path / second
+    other.parent.mkdir()
+    other.write_text("Write-Host other")
+    for check in (True, False):
+        rc, out = run(dict(base, scripts=base["scripts"] + [str(other)], _ansible_check_mode=check), capsys)
+        assert rc == 1 and out["msg"] == "scripts %s and %s have the same file name on the media" % (
+            base["scripts"][0], other)
+        assert not os.path.exists(base["dest"])

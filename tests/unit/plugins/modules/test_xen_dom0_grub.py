@@ -59,6 +59,24 @@ def test_bad_input_changes_nothing(tmp_path, capsys):
     assert not cfg.exists()
 
 
+@pytest.mark.parametrize("link", [False, True])
+def test_debian_style_refuses_to_write_the_main_defaults_file(tmp_path, capsys, link):
+    """path given as default_grub (or a link to it) replaced all of /etc/default/grub with the grub.d snippet."""
+    main = tmp_path / "grub"
+    main.write_text('GRUB_DEFAULT=0\nGRUB_CMDLINE_LINUX="quiet"\n')
+    path = main
+    if link:
+        path = tmp_path / "xen.cfg"
+        path.symlink_to(main)
+    for check in (True, False):
+        result = run(xen_dom0_grub, capsys, path=str(path), default_grub=str(main), dom0_mem="4G",
+                     _ansible_check_mode=check)
+        assert result["failed"] is True and result["msg"] == (
+            "path %s is the main defaults file %s: style debian writes its own file under grub.d" % (path, main))
+    assert main.read_text() == 'GRUB_DEFAULT=0\nGRUB_CMDLINE_LINUX="quiet"\n'
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["grub"] + (["xen.cfg"] if link else []))
+
+
 @pytest.mark.parametrize("style", ["debian", "redhat"])
 def test_a_default_grub_that_is_not_utf8_is_refused_cleanly(tmp_path, capsys, style):
     main = tmp_path / "grub"

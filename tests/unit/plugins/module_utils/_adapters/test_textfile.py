@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import time
 
 import pytest
 
@@ -42,3 +43,18 @@ def test_textfile_refuses_text_that_is_not_utf8(tmp_path):
     path.write_bytes(b"A=1\n\xff\n")
     with pytest.raises(AdapterError, match="it is not UTF-8 text"):
         textfile.read(str(path))
+
+
+@pytest.mark.parametrize("write", [write_textfile, write_netconfig])
+def test_two_writes_in_one_second_keep_both_backups(tmp_path, write, monkeypatch):
+    """The backup is named after the second: a second write in it replaced the backup of the original."""
+    monkeypatch.setattr(time, "strftime", lambda _fmt, *_a: "20261122T101500")
+    path = tmp_path / "file.conf"
+    path.write_text("original\n")
+    first = write(str(path), "A\n")
+    second = write(str(path), "B\n")
+    assert first != second
+    assert pathlib.Path(first).read_text() == "original\n" and pathlib.Path(second).read_text() == "A\n"
+    assert os.path.basename(first) == ".file.conf.20261122T101500.bak"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".bak")) == [
+        ".file.conf.20261122T101500.1.bak", ".file.conf.20261122T101500.bak"]

@@ -44,6 +44,15 @@ def test_parse_cpuset_refuses(text, message):
         c.parse_cpuset(text, HOST)
 
 
+@pytest.mark.parametrize("text", ["0-3000000", "0-1" + "0" * 30, "1,^0-99999999"])
+def test_a_huge_number_is_refused_before_the_range_is_expanded(text):
+    """A typo such as 0-3000000 took seconds per million (and a huge one all memory) before it was refused."""
+    with pytest.raises(PlanError, match="above %d" % c.MAX_INDEX):
+        c.parse_cpuset(text, HOST)
+    with pytest.raises(PlanError, match="above %d" % c.MAX_INDEX):
+        c.parse_nodeset(text, HOST)
+
+
 def test_offline_cpu_does_not_exist():
     host = c.Host(cpus=4, online=frozenset({0, 1, 3}), nodes={0: (0, 1, 2, 3)})
     with pytest.raises(PlanError, match="pCPU 2 "):

@@ -50,3 +50,17 @@ def test_refused(stored, names, given, message):
 def test_empty_generator_is_refused():
     with pytest.raises(PlanError, match="empty"):
         plan_secrets({}, ["a"], {}, [], lambda n: "")
+
+
+@pytest.mark.parametrize("names, given", [
+    (["admin\n"], {}),
+    (["admin"], {"admin\n": "x"}),
+])
+def test_a_name_with_a_trailing_line_break_is_refused(names, given):
+    with pytest.raises(PlanError, match="secret name"):
+        plan_secrets({}, names, given, [], gen)
+
+
+def test_a_name_listed_twice_is_generated_once():
+    plan = plan_secrets({}, ["a", "b", "a"], {}, [], gen)
+    assert plan.generated == ("a", "b") and plan.values == {"a": "gen-a", "b": "gen-b"}

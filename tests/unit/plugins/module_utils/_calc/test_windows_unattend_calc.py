@@ -216,6 +216,45 @@ def test_bad_specs_are_refused(kw, message):
         w.render(spec(**kw))
 
 
+@pytest.mark.parametrize("kw, message", [
+    (dict(computer_name="BUILD01\n"), "NetBIOS"),
+    (dict(locale="en-US\n"), "language tag"),
+    (dict(input_locale="de-DE\n"), "language tag"),
+    (dict(driver_letters=("E\n",)), "D to Z"),
+    (dict(admin_username="Admin\n"), "user name"),
+    (dict(cloudbase_username="Admin\n"), "user name"),
+    (dict(license="key", product_key="AAAAA-BBBBB-CCCCC-DDDDD-EEEEE\n"), "five groups of five"),
+    (dict(license="mak", product_key="AAAAA-BBBBB-CCCCC-DDDDD-EEEEE\n"), "MAK"),
+    (dict(scripts=("x.ps1\n",)), "plain file name"),
+    (dict(timezone="UTC\n"), "time zone name"),
+    (dict(cloudbase_groups=("Administrators\nplugins=x",)), "cloudbase_groups"),
+    (dict(cloudbase_groups=("Administrators,Users",)), "cloudbase_groups"),
+    (dict(cloudbase_groups=("",)), "cloudbase_groups"),
+])
+def test_a_line_break_or_separator_is_refused(kw, message):
+    """A YAML block scalar (``|``) ends in a line break; it (or a list separator) must not slip into the files."""
+    with pytest.raises(PlanError, match=message):
+        w.render(spec(**kw))
+
+
+@pytest.mark.parametrize("kw, message", [
+    (dict(license="kms", kms_host="kms.example.org 1688"), "kms_host"),
+    (dict(license="kms", kms_host="kms.example.org & shutdown /s"), "kms_host"),
+    (dict(license="kms", kms_host="kms.example.org\n"), "kms_host"),
+    (dict(license="eval", kms_host="kms.example.org"), "kms_host is only used with license kms"),
+    (dict(license="kms", product_key="not a key"), "GVLK"),
+])
+def test_kms_host_and_key_are_checked(kw, message):
+    """They go into the first logon command line and the answer file; a bad one only failed inside the guest."""
+    with pytest.raises(PlanError, match=message):
+        w.render(spec(**kw))
+
+
+@pytest.mark.parametrize("host", ["kms.example.org", "kms.example.org:1688", "10.0.0.5", "[fd00::5]:1688"])
+def test_kms_hosts_accepted(host):
+    w.render(spec(license="kms", kms_host=host))
+
+
 def test_sysprep_path_with_spaces_is_refused():
     with pytest.raises(PlanError, match="spaces"):
         w.sysprep_command(r"C:\Program Files\x.xml")
@@ -231,6 +270,12 @@ def test_sysprep_path_with_spaces_is_refused():
 def test_media_checks(kind, sizes, label, message):
     with pytest.raises(PlanError, match=message):
         w.check_media(kind, sizes, label)
+
+
+@pytest.mark.parametrize("kind", ["iso", "floppy"])
+def test_media_label_with_a_trailing_line_break_is_refused(kind):
+    with pytest.raises(PlanError, match="upper-case"):
+        w.check_media(kind, {"a": 1}, "HW_ANSWER\n")
 
 
 def test_media_fits():

@@ -111,3 +111,38 @@ def test_default_grub_key(before, after):
     assert xen_grub.default_grub_key(before, "GRUB_CMDLINE_XEN_DEFAULT", line) == after
     # applying the result again leaves nothing to do
     assert xen_grub.default_grub_key(after, "GRUB_CMDLINE_XEN_DEFAULT", line) == after
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(dom0_mem="9" * 400 + "K"), "whole number of MiB"),
+    (dict(dom0_mem="9007199254740993K"), "whole number of MiB"),
+    (dict(dom0_max_vcpus="\uff11-\uff14"), "is not <n> or <min>-<max>"),
+    (dict(dom0_max_vcpus="\u0664"), "is not <n> or <min>-<max>"),
+])
+def test_huge_and_non_ascii_values_are_refused_cleanly(kwargs, message):
+    """A size too large for a float, or digits Xen does not read, get a PlanError, not a traceback."""
+    with pytest.raises(PlanError, match=message.replace("(", r"\(")):
+        xen_grub.build(**kwargs)
+
+
+def test_exact_kib_sizes_stay_exact():
+    assert xen_grub.size_mb("9007199254740992K", "dom0_mem") == 8796093022208
+
+
+@pytest.mark.parametrize("linux", ["console=hvc0\nearlyprintk=xen", "console=hvc0\r"])
+def test_xen_cfg_refuses_a_line_break_in_the_dom0_kernel_options(linux):
+    """update-grub copies the value into a 'linux' line of grub.cfg: a line break would start a new command."""
+    with pytest.raises(PlanError, match="line break"):
+        xen_grub.xen_cfg("# managed", xen_grub.build(), True, False, linux)
+
+
+@pytest.mark.parametrize("header", ["Managed by Ansible", "# managed\nreboot"])
+def test_xen_cfg_header_must_be_comment_lines(header):
+    """update-grub sources the file under set -e: a header line that is not a comment runs as a command."""
+    with pytest.raises(PlanError, match="header"):
+        xen_grub.xen_cfg(header, xen_grub.build(), True, False)
+
+
+def test_xen_cfg_header_may_have_blank_and_indented_comment_lines():
+    header = "#\n# managed\n\n  # indented"
+    assert xen_grub.xen_cfg(header, xen_grub.build(), True, False)[0].startswith(header + "\n")

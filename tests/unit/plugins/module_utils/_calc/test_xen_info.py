@@ -74,6 +74,13 @@ def test_grub_default_title():
     ('set default="${saved_entry}"', "# GRUB Environment Block\n", "Debian GNU/Linux", False),
     ('set default="Advanced options for Debian GNU/Linux>Debian GNU/Linux, with Linux 6.1.0-28-amd64"', "",
      "Advanced options for Debian GNU/Linux>Debian GNU/Linux, with Linux 6.1.0-28-amd64", False),
+    # GRUB_DEFAULT and grub-set-default also take an entry's id ($menuentry_id_option), as GRUB resolves it.
+    ('set default="xen-gnulinux-simple-0b1c"', "", "Debian GNU/Linux, with Xen hypervisor", True),
+    ('set default="${saved_entry}"', "# GRUB Environment Block\nsaved_entry=xen-gnulinux-simple-0b1c\n",
+     "Debian GNU/Linux, with Xen hypervisor", True),
+    ('set default="gnulinux-simple-0b1c"', "", "Debian GNU/Linux", False),
+    ('set default="gnulinux-advanced-0b1c>gnulinux-6.1.0-28-amd64-advanced-0b1c"', "",
+     "Advanced options for Debian GNU/Linux>Debian GNU/Linux, with Linux 6.1.0-28-amd64", False),
 ])
 def test_grub_default_variants(default_line, grubenv, title, is_xen):
     cfg = data("grub_xen_debian12.cfg").replace('set default="Debian GNU/Linux, with Xen hypervisor"', default_line)
