@@ -106,6 +106,8 @@ def test_single_interface_in_namespace(fake_ip, capsys):
     ({"name": "", "mtu": 9000}, "an interface name must not be empty"),
     ({"name": " ", "mtu": 9000}, "an interface name must not be empty"),
     ({"links": [{"name": "", "mtu": 9000}]}, "an interface name must not be empty"),
+    ({"name": "eth0", "mtu": 9000, "namespace": ""}, "namespace is blank"),
+    ({"name": "eth0", "mtu": 9000, "namespace": "  "}, "namespace is blank"),
 ])
 def test_bad_input_fails_cleanly_and_changes_nothing(fake_ip, capsys, args, message):
     rc, result = run_module(args, capsys)

@@ -110,10 +110,12 @@ def test_unreachable_peer(fake, capsys):
     ({"peers": ["10.0.0.2"]}, "missing required arguments: expected_mtu"),
     ({"peers": ["10.0.0.2"], "expected_mtu": 70000}, "expected_mtu 70000 is above 65535, the largest IP packet"),
     ({"peers": ["fd00::2"], "expected_mtu": 65536}, "expected_mtu 65536 is above 65535, the largest IP packet"),
+    ({"peers": ["10.0.0.2"], "expected_mtu": 9000, "namespace": ""}, "namespace is blank"),
 ])
 def test_bad_input(fake, capsys, args, message):
     rc, result = run_module(args, capsys)
     assert rc == 1 and message in result["msg"] and "exception" not in result
+    assert fake.calls == []
 
 
 class FakeGuest:
