@@ -39,7 +39,10 @@ options:
     type: str
     default: ansible
   approver_groups:
-    description: Members of approver groups, replacing those the rule set names, when the request is submitted.
+    description:
+      - Members of approver groups, replacing those the rule set names, when the request is submitted.
+      - A group that no stage decides or escalates to (after O(escalation)) is refused, since it is most likely
+        a misspelling that would leave the real group with the rule set's members.
     type: dict
   decision:
     description: A decision on the stage that awaits one. Needs O(state=present).
@@ -205,6 +208,7 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc.approval 
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors import PlanError
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.provision_policy import (
     DEFAULT_RULES,
+    check_approver_groups_used,
     evaluate,
     normalize_request,
     with_approvers,
@@ -255,6 +259,7 @@ class ApprovalRequest(HypercloudModule):
             esc = p["escalation"] or {}
             rules = with_escalation(with_approvers(p["rules"] or DEFAULT_RULES, p["approver_groups"]),
                                     esc.get("group"), esc.get("after_seconds"))
+            check_approver_groups_used(rules, p["approver_groups"])
             events += plan_submit(history, rid, p["requester"], request, evaluate(request, rules).to_dict(), now)
         if (p["decision"] or p["escalate"]) and p["state"] != "present":
             raise PlanError("a decision or an escalation is recorded with state=present, not state=%s" % p["state"])

@@ -41,7 +41,7 @@ from __future__ import annotations
 import fnmatch
 import math
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors import PlanError
 
@@ -316,6 +316,22 @@ def with_approvers(rules: Mapping[str, Any], approver_groups: Optional[Mapping[s
             groups[name] = list(members)
         merged["approver_groups"] = groups
     return merged
+
+
+def check_approver_groups_used(rules: Mapping[str, Any], names: Optional[Iterable[str]]) -> None:
+    """Refuse a group of the approver_groups option that no stage of ``rules`` decides or escalates to.
+
+    Such a name is a typo (``Finance`` for ``finance``): the real group would keep the rule set's
+    members, and the people meant to approve would be refused later.
+    """
+    used = set()
+    for stage in rules.get("stages") or ():
+        if isinstance(stage, Mapping):
+            used.update(v for v in (stage.get("group"), stage.get("escalate_to")) if isinstance(v, str))
+    unused = sorted(str(name) for name in names or () if name not in used)
+    if unused:
+        raise PlanError("approver_groups names %s, which no stage decides or escalates to (the stages use: %s)"
+                        % (", ".join(unused), ", ".join(sorted(used))))
 
 
 def with_escalation(rules: Mapping[str, Any], group: Optional[str] = None,

@@ -145,6 +145,8 @@ BAD = [
      "memory must be a positive number, not nan"),
     ("infinite escalation time", dict(request_id="REQ-2", requester="dave", request=BIG, escalation=dict(after_seconds="inf")),
      "escalate_after must be a number of seconds, 0 or more, not inf"),
+    ("misspelled approver group", dict(request_id="REQ-2", requester="dave", request=BIG, approver_groups={"Finance": ["carol"]}),
+     "approver_groups names Finance, which no stage decides or escalates to (the stages use: cloud_admins, cloud_leads, finance)"),
 ]
 
 
