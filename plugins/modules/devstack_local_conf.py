@@ -19,7 +19,8 @@ description:
   - Secrets (C(ADMIN_PASSWORD), C(SWIFT_HASH) and the other passwords) go in O(localrc_secrets), which is
     never logged. In the diff every secret value shows as C(********) (C(******** (changed)) when it
     changes), as does any localrc variable whose name ends in C(PASSWORD), C(PASSWD), C(SECRET),
-    C(TOKEN), C(_HASH) or C(_KEY), wherever it was given.
+    C(TOKEN), C(_HASH) or C(_KEY), wherever it was given. In the file as it was, so is every variable
+    not given in O(localrc) this time, which may have been a secret before.
   - Writes atomically (a temporary file created mode 0600 beside it, then renamed), creating the
     directory when it is missing, with a backup when asked, and reports the file's SHA-256, which the
     devstack role records after a successful C(stack.sh) to avoid stacking the same configuration twice.
@@ -39,7 +40,7 @@ options:
     elements: str
     default: []
   group:
-    description: The file's group.
+    description: The file's group; by default a rewritten file keeps the group it had.
     type: str
   header:
     description: Comment lines written first (for example C(ansible_managed)).
@@ -60,7 +61,7 @@ options:
     type: dict
     default: {}
   owner:
-    description: The file's owner.
+    description: The file's owner; by default a rewritten file keeps the owner it had.
     type: str
   path:
     description: The local.conf path (in the devstack checkout).
@@ -112,16 +113,20 @@ backup_file:
   sample: /opt/stack/devstack/.local.conf.20261121T220000.bak
 """
 
+import grp
 import hashlib
 import os
+import pwd
 
 from ansible_collections.hypercloud.builder.plugins.module_utils._adapters import textfile
+from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.errors import AdapterError
 from ansible_collections.hypercloud.builder.plugins.module_utils._base import HypercloudModule
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.devstack import (
     SECRET_NAME,
     mask_secrets,
     render_local_conf,
 )
+from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors import PlanError
 
 
 class DevstackLocalConf(HypercloudModule):
@@ -144,6 +149,11 @@ class DevstackLocalConf(HypercloudModule):
 
     def run(self):
         p = self.params
+        if not p["path"].strip():
+            raise PlanError("path is empty: give the local.conf file to write")
+        if p["path"].endswith(os.sep):
+            raise PlanError("path %s ends with %s, as a directory does: give the local.conf file to write"
+                            % (p["path"], os.sep))
         secrets = p["localrc_secrets"]
         for name, value in p["localrc"].items():
             if value is not None and name not in secrets and SECRET_NAME.search(str(name)):
@@ -152,19 +162,38 @@ class DevstackLocalConf(HypercloudModule):
         text = render_local_conf(p["localrc"], p["commands"], p["post_config"], p["header"], secrets=secrets)
         before = textfile.read(p["path"])
         changed = before != text
+        owner, group = _known("owner", p["owner"], pwd.getpwnam), _known("group", p["group"], grp.getgrnam)
+        if before is not None:
+            # The new file replaces the old one: it keeps the old owner and group unless others are asked.
+            st = os.stat(p["path"])
+            owner = str(st.st_uid) if owner is None else owner
+            group = str(st.st_gid) if group is None else group
         out = {}
         if changed and not self.check_mode:
             saved = textfile.write(p["path"], text, mode=0o600, backup=p["backup"])
             if saved:
                 out["backup_file"] = saved
         if os.path.exists(p["path"]):
-            file_args = self.module.load_file_common_arguments(dict(path=p["path"], owner=p["owner"],
-                                                                    group=p["group"], mode="0600"))
+            # The file written, a link's target, as textfile.write does: never the link itself.
+            file_args = self.module.load_file_common_arguments(dict(path=os.path.realpath(p["path"]), owner=owner,
+                                                                    group=group, mode="0600"))
             changed = self.module.set_fs_attributes_if_different(file_args, changed)
         names = set(secrets)
-        return self.result(changed=changed, before=mask_secrets(before or "", names),
+        plain = {name for name, value in p["localrc"].items() if value is not None and name not in names}
+        return self.result(changed=changed, before=mask_secrets(before or "", names, shown=plain),
                            after=mask_secrets(text, names, reference=before or ""),
                            checksum=hashlib.sha256(text.encode("utf-8")).hexdigest(), **out)
+
+
+def _known(what, name, lookup):
+    """``name`` when it is an id or exists here; refused before anything is written, not after."""
+    if name is None or name.isdigit():
+        return name
+    try:
+        lookup(name)
+    except KeyError:
+        raise AdapterError("%s %s does not exist on this host; nothing was written" % (what, name)) from None
+    return name
 
 
 def main():

@@ -47,7 +47,7 @@ options:
     type: bool
     default: false
   tail:
-    description: How many log lines to return.
+    description: How many log lines to return (0 or more).
     type: int
     default: 50
   wait:
@@ -97,6 +97,7 @@ import time
 from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.errors import AdapterError
 from ansible_collections.hypercloud.builder.plugins.module_utils._base import HypercloudModule
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.devstack import parse_log, plan_stack
+from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors import PlanError
 
 
 def _size(path):
@@ -119,6 +120,8 @@ class DevstackStackInfo(HypercloudModule):
 
     def run(self):
         p = self.params
+        if p["tail"] < 0:
+            raise PlanError("tail is the number of log lines to return: 0 or more, not %d" % p["tail"])
         start = _size(p["log_file"])
         deadline = time.monotonic() + p["wait"]
         while time.monotonic() < deadline and _size(p["log_file"]) == start:
@@ -143,8 +146,11 @@ class DevstackStackInfo(HypercloudModule):
         plan = plan_stack(marker, checksum, p["restack_ok"])
         lines = []
         if os.path.exists(p["log_file"]):
-            with open(p["log_file"], encoding="utf-8", errors="replace") as handle:
-                lines = handle.readlines()
+            try:
+                with open(p["log_file"], encoding="utf-8", errors="replace") as handle:
+                    lines = handle.readlines()
+            except OSError as err:
+                raise AdapterError("cannot read %s: %s" % (p["log_file"], err)) from None
         status = parse_log(lines, p["tail"])
         log = dict(phase=status.phase, completed=status.completed, failed=status.failed,
                    failing_command=status.failing_command, errors=list(status.errors), tail=list(status.tail),

@@ -20,7 +20,8 @@ description:
     from an existing one only in case). A role or an assignment naming C(Admin) uses Keystone's C(admin),
     and a new role listed in two spellings is created once, in the first.
   - Refuses, before changing anything, an endpoint of an unknown service, an assignment naming an
-    unknown user, project or role, a default project that does not exist.
+    unknown user, project or role, a default project that does not exist, a blank name or service type.
+    A project listed twice is created once.
 author:
   - hypercloud.builder contributors (@hypercloud)
 extends_documentation_fragment:

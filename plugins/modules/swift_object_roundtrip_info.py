@@ -31,7 +31,7 @@ options:
     type: str
     default: roundtrip.bin
   size:
-    description: Bytes of random payload.
+    description: Bytes of random payload (0 or more).
     type: int
     default: 65536
 """
@@ -44,7 +44,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 roundtrip:
-  description: What was seen; never the token.
+  description: What was seen; never the token. In check mode only the key C(authenticated), true.
   returned: always
   type: dict
   sample: {"storage_url": "http://127.0.0.1:8080/v1/AUTH_0123", "created": true, "uploaded": true,
@@ -57,6 +57,7 @@ import time
 from ansible_collections.hypercloud.builder.plugins.module_utils._adapters import openstack_sdk
 from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.errors import AdapterError
 from ansible_collections.hypercloud.builder.plugins.module_utils._base import HypercloudModule
+from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors import PlanError
 from ansible_collections.hypercloud.builder.plugins.module_utils._keystone_spec import KEYSTONE_AUTH_SPEC
 
 
@@ -72,6 +73,13 @@ class SwiftRoundtrip(HypercloudModule):
     def run(self):
         p = self.params
         self.require("openstacksdk", openstack_sdk.SDK_ERROR)
+        # Refused before logging in, so that check mode fails where the real run would.
+        if p["size"] < 0:
+            raise PlanError("size is the payload's bytes: 0 or more, not %d" % p["size"])
+        if not p["container"].strip() or "/" in p["container"]:
+            raise PlanError("container %r must be a name without '/'" % p["container"])
+        if not p["object_name"].strip():
+            raise PlanError("object_name must not be blank")
         started = time.monotonic()
         conn = openstack_sdk.connect(p["auth"])
         if self.check_mode:

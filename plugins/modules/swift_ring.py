@@ -48,7 +48,9 @@ options:
     required: true
     suboptions:
       device:
-        description: The device name (the directory under the servers' C(devices) root).
+        description:
+          - The device name (the directory under the servers' C(devices) root).
+          - Letters, digits, C(.) and C(-); C(swift-ring-builder) reads what follows a C(_) as metadata.
         type: str
         required: true
       ip:
@@ -152,7 +154,13 @@ wait_seconds:
 
 from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.swift_ring_builder import SwiftRingBuilder
 from ansible_collections.hypercloud.builder.plugins.module_utils._base import HypercloudModule
-from ansible_collections.hypercloud.builder.plugins.module_utils._calc.swift_ring import RingSpec, apply_plan, devices_from, plan_ring
+from ansible_collections.hypercloud.builder.plugins.module_utils._calc.swift_ring import (
+    RingSpec,
+    apply_plan,
+    devices_from,
+    plan_ring,
+    ring_view,
+)
 
 
 class SwiftRing(HypercloudModule):
@@ -186,11 +194,9 @@ class SwiftRing(HypercloudModule):
         current = builder.read()
         plan = plan_ring(current, spec)
         builder.apply(plan.commands, commit=not self.check_mode)
-        before = None if current is None else sorted(d.search for d in current.devices)
         removing = sorted(d.search for d in apply_plan(current, spec, plan).removing)
         return self.result(
-            changed=bool(plan.commands),
-            before={"devices": before}, after={"devices": sorted(d.search for d in spec.devices)},
+            changed=bool(plan.commands), before=ring_view(current), after=ring_view(spec),
             changes=list(plan.changes), commands=[list(c) for c in plan.commands],
             rebalanced=plan.rebalance, wait_seconds=plan.wait_seconds, pending_removal=removing,
         )

@@ -75,7 +75,8 @@ class SwiftRingBuilder:
             return None
         rc, out, err = self._run([self._python, "-c", READ_SCRIPT, self.builder_file, self.ring_file])
         if rc != 0:
-            detail = (err or out).strip()[-400:]
+            # The exception's own line, not the Python traceback above it.
+            detail = ((err or out).strip().splitlines() or [""])[-1][-400:]
             raise AdapterError("reading %s with %s failed (rc=%d): %s" % (self.builder_file, self._python, rc, detail))
         try:
             data = json.loads(out.strip().splitlines()[-1])

@@ -51,6 +51,7 @@ ASSIGNMENT = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>.*)$")
 SUMMARY = re.compile(r"echo_summary\s+(?P<q>['\"]?)(?P<text>.*?)(?P=q)\s*$")
 FAILED = re.compile(r"^\S*stack\.sh failed(?::|$)")
 COMPLETED = re.compile(r"stack\.sh completed in (\d+) seconds")
+LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
 def _shell_value(value: Any) -> str:
@@ -95,7 +96,11 @@ def render_local_conf(localrc: Mapping[str, Any], commands: Sequence[str],
             raise PlanError("localrc variable %r is not a shell variable name" % name)
         if value is None:
             continue
-        lines.append("%s=%s" % (name, _shell_value(value)))
+        text = _shell_value(value)
+        if _spans_lines(text):
+            # Never the value: it may be a secret. A line of it could also open a meta-section.
+            raise PlanError("localrc variable %s spans lines; give it on one line" % name)
+        lines.append("%s=%s" % (name, text))
     for command in commands:
         if _spans_lines(command):
             raise PlanError("localrc command %r spans lines; give one command per item" % command)
@@ -131,7 +136,8 @@ def render_local_conf(localrc: Mapping[str, Any], commands: Sequence[str],
 def _localrc_assignments(text: str) -> Dict[str, str]:
     found: Dict[str, str] = {}
     local = False
-    for line in text.splitlines():
+    for line in LINES.findall(text):
+        line = line.rstrip("\r\n")
         if line.startswith("[["):
             local = line.strip() == "[[local|localrc]]"
             continue
@@ -141,21 +147,26 @@ def _localrc_assignments(text: str) -> Dict[str, str]:
     return found
 
 
-def mask_secrets(text: str, names: Collection[str], reference: Optional[str] = None) -> str:
+def mask_secrets(text: str, names: Collection[str], reference: Optional[str] = None,
+                 shown: Optional[Collection[str]] = None) -> str:
     """``text`` with the value of every localrc secret replaced by MASK, for a diff.
 
-    A secret is a name in ``names`` or a name that looks like one (SECRET_NAME). With
-    ``reference`` (the other side of the diff), a value that differs from it shows as
-    ``******** (changed)`` so the diff still says which secret changed, without showing it.
+    A secret is a name in ``names`` or a name that looks like one (SECRET_NAME); with ``shown``,
+    also every name not in it (for the file as it was: a variable no longer given may have been
+    given as a secret before). With ``reference`` (the other side of the diff), a value that differs
+    from it shows as ``******** (changed)`` so the diff still says which secret changed, without showing it.
     """
     before = _localrc_assignments(reference) if reference is not None else {}
     out: List[str] = []
     local = False
-    for line in text.splitlines(True):
+    # Lines end at "\n" (or "\r"), as for devstack: str.splitlines() would also break at "\x0c", "\u2028"...
+    # inside a value and leave the end of a secret unmasked.
+    for line in LINES.findall(text):
         if line.startswith("[["):
             local = line.strip() == "[[local|localrc]]"
         match = ASSIGNMENT.match(line.rstrip("\r\n")) if local else None
-        if match and (match.group("name") in names or SECRET_NAME.search(match.group("name"))):
+        if match and (match.group("name") in names or SECRET_NAME.search(match.group("name"))
+                      or (shown is not None and match.group("name") not in shown)):
             name, value = match.group("name"), match.group("value")
             mark = " (changed)" if name in before and before[name] != value else ""
             line = "%s=%s%s%s" % (name, MASK, mark, line[len(line.rstrip("\r\n")):])

@@ -65,11 +65,19 @@ def canonical(desired: Identity, current: Identity) -> Identity:
     """``desired`` with every role name spelled as ``role_names`` says (duplicates by case dropped)."""
     name = role_names(desired, current)
     roles = tuple(dict.fromkeys(name(r) for r in desired.roles))
+    projects = tuple(dict.fromkeys(desired.projects))  # a project listed twice is created once
     assignments = tuple(dict.fromkeys((u, p, name(r)) for u, p, r in desired.assignments))
-    return Identity(roles, desired.projects, desired.services, desired.endpoints, desired.users, assignments)
+    return Identity(roles, projects, desired.services, desired.endpoints, desired.users, assignments)
 
 
 def validate(desired: Identity, current: Identity) -> None:
+    # Keystone refuses a blank name (400) only when its step runs, after the steps before it.
+    for what, names in (("role name", desired.roles), ("project name", desired.projects),
+                        ("service name", desired.services), ("service type", desired.services.values()),
+                        ("user name", desired.users)):
+        for name in names:
+            if not name.strip():
+                raise PlanError("%s %r is blank" % (what, name))
     services = set(desired.services) | set(current.services)
     roles = set(desired.roles) | set(current.roles)  # both spelled alike by canonical()
     projects = set(desired.projects) | set(current.projects)

@@ -28,14 +28,17 @@ Rules (swift ``doc/source/overview_ring.rst``, ``swift-ring-builder`` help):
 
 from __future__ import annotations
 
+import math
 import re
+import socket
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors import PlanError
 
 MAX_PART_POWER = 32
-DEVICE_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+# No "_": in an add value swift-ring-builder reads what follows "_" as the device's metadata.
+DEVICE_NAME = re.compile(r"^[A-Za-z0-9.-]+$")
 WEIGHT_TOLERANCE = 1e-6
 REBALANCE = ("rebalance", "--force")
 
@@ -103,7 +106,7 @@ def validate(spec: RingSpec) -> None:
     """Refuse what swift-ring-builder would refuse, or accept and regret, before anything changes."""
     if not 1 <= spec.part_power <= MAX_PART_POWER:
         raise PlanError("part power %d is outside 1..%d" % (spec.part_power, MAX_PART_POWER))
-    if spec.replicas < 1:
+    if not math.isfinite(spec.replicas) or spec.replicas < 1:
         raise PlanError("replicas must be at least 1, not %s" % _num(spec.replicas))
     if spec.min_part_hours < 0:
         raise PlanError("min_part_hours must be 0 or more, not %d" % spec.min_part_hours)
@@ -112,14 +115,18 @@ def validate(spec: RingSpec) -> None:
     seen = set()
     for dev in spec.devices:
         if not DEVICE_NAME.match(dev.device) or dev.device in (".", ".."):
-            raise PlanError("device name %r: use letters, digits, '.', '_' and '-' only" % dev.device)
+            raise PlanError("device name %r: use letters, digits, '.' and '-' only (swift-ring-builder reads what "
+                            "follows '_' as metadata)" % dev.device)
         if dev.key in seen:
             raise PlanError("device %s:%d/%s is listed twice" % dev.key)
         seen.add(dev.key)
-        if dev.weight <= 0:
+        if not math.isfinite(dev.weight) or dev.weight <= 0:
             raise PlanError("device %s has weight %s: weights must be positive" % (dev.device, _num(dev.weight)))
         if not 1 <= dev.port <= 65535:
             raise PlanError("device %s has port %d, outside 1..65535" % (dev.device, dev.port))
+        if dev.region < 0 or dev.zone < 0:
+            raise PlanError("device %s has region %d and zone %d: both must be 0 or more"
+                            % (dev.device, dev.region, dev.zone))
     if spec.replicas > len(spec.devices):
         raise PlanError("%s replicas need at least as many devices, %d given: replicas of one partition "
                         "would share a device" % (_num(spec.replicas), len(spec.devices)))
@@ -220,9 +227,30 @@ def apply_plan(current: Optional[RingState], spec: RingSpec, plan: RingPlan) -> 
     )
 
 
+def normal_ip(ip: str) -> str:
+    """The IP as swift-ring-builder stores it: lower case, an IPv6 address compressed and without brackets."""
+    ip = ip.lower()
+    if ip.startswith("[") and ip.endswith("]"):
+        ip = ip[1:-1]
+    try:
+        return socket.inet_ntop(socket.AF_INET6, socket.inet_pton(socket.AF_INET6, ip))
+    except (OSError, ValueError):
+        return ip
+
+
+def ring_view(ring: Union[RingState, RingSpec, None]) -> Dict[str, Any]:
+    """The ring as a diff shows it: its settings and every device with its weight (no builder: no devices)."""
+    if ring is None:
+        return {"devices": None}
+    return {"part_power": ring.part_power, "replicas": _num(ring.replicas), "min_part_hours": ring.min_part_hours,
+            "devices": sorted("%s weight %s" % (d.search, _num(d.weight)) for d in ring.devices)}
+
+
 def devices_from(entries: Sequence[dict], default_ip: str, default_port: int) -> Tuple[Device, ...]:
-    """Devices from the module's option list (plain dicts)."""
+    """Devices from the module's option list (plain dicts); a 0 is a value, only a missing option takes the default."""
+    def given(entry: dict, name: str, default: Any) -> Any:
+        return default if entry.get(name) is None else entry[name]
     return tuple(Device(
-        ip=entry.get("ip") or default_ip, port=int(entry.get("port") or default_port), device=entry["device"],
-        weight=float(entry.get("weight") if entry.get("weight") is not None else 100.0),
-        region=int(entry.get("region") or 1), zone=int(entry.get("zone") or 1)) for entry in entries)
+        ip=normal_ip(entry.get("ip") or default_ip), port=int(given(entry, "port", default_port)),
+        device=entry["device"], weight=float(given(entry, "weight", 100.0)),
+        region=int(given(entry, "region", 1)), zone=int(given(entry, "zone", 1))) for entry in entries)

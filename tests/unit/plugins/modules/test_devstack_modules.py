@@ -53,6 +53,19 @@ def test_local_conf_secrets_are_written_but_never_shown(tmp_path, capsys):
     assert oct(os.stat(again["backup_file"]).st_mode & 0o777) == "0o600"
 
 
+def test_local_conf_never_shows_a_secret_that_is_no_longer_given(tmp_path, capsys):
+    path = str(tmp_path / "local.conf")
+    rc, first = run(devstack_local_conf, {"path": path, "localrc": {"DEST": "/opt/stack"},
+                                          "localrc_secrets": {"MY_CRED": "topsecret-h1b"}}, capsys)
+    assert rc == 0 and first["changed"]
+    for check_mode in (True, False):
+        rc, out = run(devstack_local_conf, {"path": path, "localrc": {"DEST": "/opt/stack", "A": 1},
+                                            "_ansible_diff": True, "_ansible_check_mode": check_mode}, capsys)
+        assert rc == 0 and out["changed"] and "topsecret" not in json.dumps(out)
+        assert out["diff"]["before"] == "[[local|localrc]]\nDEST=/opt/stack\nMY_CRED=********\n"
+    assert out["diff"]["after"] == "[[local|localrc]]\nDEST=/opt/stack\nA=1\n"
+
+
 def test_local_conf_masks_secret_names_given_in_plain_localrc_and_warns(tmp_path, capsys):
     path = str(tmp_path / "local.conf")
     rc, out = run(devstack_local_conf, {"path": path, "localrc": {"DATABASE_PASSWORD": "it's db"},
@@ -85,6 +98,25 @@ def test_local_conf_bad_paths_fail_cleanly_with_nothing_changed(tmp_path, capsys
     assert rc == 1 and "cannot read" in out["msg"]
 
 
+@pytest.mark.parametrize("check_mode", [True, False])
+@pytest.mark.parametrize("path", ["", "  "])
+def test_local_conf_empty_path_fails_the_same_in_both_modes(tmp_path, capsys, monkeypatch, path, check_mode):
+    """An empty path read as "no file yet" in check mode, and the real run then tried to write the cwd."""
+    monkeypatch.chdir(tmp_path)
+    rc, out = run(devstack_local_conf, {"path": path, "localrc": {"A": 1}, "_ansible_check_mode": check_mode}, capsys)
+    assert rc == 1 and out["msg"] == "path is empty: give the local.conf file to write"
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("check_mode", [True, False])
+def test_local_conf_path_ending_in_a_slash_is_refused_in_both_modes(tmp_path, capsys, check_mode):
+    """It was written as the file without the slash, then every later run failed to read it back."""
+    path = str(tmp_path / "local.conf") + "/"
+    rc, out = run(devstack_local_conf, {"path": path, "localrc": {"A": 1}, "_ansible_check_mode": check_mode}, capsys)
+    assert rc == 1 and "ends with /, as a directory does" in out["msg"]
+    assert os.listdir(tmp_path) == []
+
+
 @pytest.mark.parametrize("sections, message", [
     ({"DEFAULT": "oops"}, "must be a mapping"),
     ({"DEFAULT": {"k": "v\n[[post-config|/etc/passwd]]\nroot"}}, "spans lines"),
@@ -95,6 +127,54 @@ def test_local_conf_refuses_bad_post_config_with_nothing_written(tmp_path, capsy
     rc, out = run(devstack_local_conf, {"path": str(path), "post_config": [{"file": "$NOVA_CONF", "sections": sections}],
                                         "_ansible_check_mode": True}, capsys)
     assert rc == 1 and message in out["msg"] and not path.exists()
+
+
+@pytest.mark.parametrize("check_mode", [True, False])
+@pytest.mark.parametrize("secret", ["abc\ndef", "abc\u2028def", "abc\x0cdef"])
+def test_local_conf_never_shows_part_of_a_secret_holding_a_line_break(tmp_path, capsys, secret, check_mode):
+    path = tmp_path / "local.conf"
+    rc, out = run(devstack_local_conf, {"path": str(path), "localrc_secrets": {"ADMIN_PASSWORD": secret},
+                                        "_ansible_diff": True, "_ansible_check_mode": check_mode}, capsys)
+    assert "def" not in json.dumps(out) and "Traceback" not in json.dumps(out), out
+    if "\n" in secret:
+        assert rc == 1 and "ADMIN_PASSWORD spans lines" in out["msg"] and not path.exists()
+    else:
+        assert rc == 0 and out["diff"]["after"] == "[[local|localrc]]\nADMIN_PASSWORD=********\n"
+
+
+@pytest.mark.parametrize("check_mode", [True, False])
+@pytest.mark.parametrize("option", ["owner", "group"])
+def test_local_conf_unknown_owner_or_group_fails_the_same_in_both_modes_with_nothing_written(
+        tmp_path, capsys, option, check_mode):
+    path = tmp_path / "local.conf"
+    path.write_text("[[local|localrc]]\nA=0\n")
+    rc, out = run(devstack_local_conf, {"path": str(path), "localrc": {"A": 1}, option: "no-such-name-h1b",
+                                        "_ansible_check_mode": check_mode}, capsys)
+    assert rc == 1 and out["msg"] == "%s no-such-name-h1b does not exist on this host; nothing was written" % option
+    assert path.read_text() == "[[local|localrc]]\nA=0\n" and sorted(os.listdir(tmp_path)) == ["local.conf"]
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="chown needs root")
+@pytest.mark.parametrize("linked", [False, True])
+def test_local_conf_rewritten_keeps_its_owner_and_group_when_none_is_given(tmp_path, capsys, linked):
+    """The devstack user must still read its local.conf after a change; through a link, the target is kept."""
+    real = tmp_path / "local.conf"
+    real.write_text("[[local|localrc]]\nA=0\n")
+    os.chown(real, 65534, 65534)
+    path = tmp_path / "link.conf" if linked else real
+    if linked:
+        path.symlink_to(real)
+    args = {"path": str(path), "localrc": {"A": 1}, "backup": False}
+    rc, out = run(devstack_local_conf, args, capsys)
+    assert rc == 0 and out["changed"] and real.read_text() == "[[local|localrc]]\nA=1\n"
+    assert (real.stat().st_uid, real.stat().st_gid) == (65534, 65534)
+    assert oct(real.stat().st_mode & 0o777) == "0o600"
+    rc, again = run(devstack_local_conf, args, capsys)
+    assert rc == 0 and not again["changed"]
+    rc, owned = run(devstack_local_conf, dict(args, owner="0", group="0"), capsys)
+    assert rc == 0 and owned["changed"] and (real.stat().st_uid, real.stat().st_gid) == (0, 0)
+    if linked:
+        assert path.is_symlink()
 
 
 def stack_info(tmp_path, capsys, marker_text, log_lines=()):
@@ -121,3 +201,14 @@ def test_stack_info_reads_a_real_devstack_failure(tmp_path, capsys):
     rc, out = stack_info(tmp_path, capsys, '{"checksum": "x", "result": "ok"}', log)
     assert rc == 0 and out["log"]["phase"] == "Configuring Swift" and out["log"]["failed"]
     assert out["log"]["failing_command"] == "lib/swift:init_swift:648 swift-ring-builder object.builder create"
+
+
+@pytest.mark.parametrize("log_name, tail, message", [
+    (".", 50, "cannot read"),  # the log path is a directory
+    ("stack.sh.log", -1, "tail is the number of log lines to return: 0 or more, not -1"),
+])
+def test_stack_info_bad_log_or_tail_fails_cleanly(tmp_path, capsys, log_name, tail, message):
+    (tmp_path / "stack.sh.log").write_text("a\nb\nc\n")
+    rc, out = run(devstack_stack_info, {"local_conf": str(tmp_path / "local.conf"), "log_file": str(tmp_path / log_name),
+                                        "marker": str(tmp_path / "marker.json"), "tail": tail}, capsys)
+    assert rc == 1 and message in out["msg"]

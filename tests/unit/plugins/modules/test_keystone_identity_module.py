@@ -52,6 +52,13 @@ class FakeIdentity:
         self.roles_.append(role)
         return role
 
+    def create_project(self, name, domain_id):
+        if any(p.name == name for p in self.projects_):
+            raise Conflict("409 Conflict: Duplicate entry found with name %s" % name)
+        project = NS(id="p-%s" % name, name=name)
+        self.projects_.append(project)
+        return project
+
     def assign_project_role_to_user(self, project, user, role):
         self.grants.add((user.id if hasattr(user, "id") else user, project, role))
 
@@ -98,3 +105,21 @@ def test_a_new_role_given_in_two_spellings_is_created_once(keystone, capsys):
     assert [r.name for r in keystone.roles_] == ["admin", "SwiftOperator"]
     rc, again = run(args, capsys)
     assert rc == 0 and not again["changed"]
+
+
+def test_a_project_listed_twice_is_created_once_in_check_and_real_mode(keystone, capsys):
+    args = {"projects": ["service", "service"]}
+    rc, check = run(args, capsys, check=True)
+    assert rc == 0 and [s["name"] for s in check["steps"]] == ["service"]
+    rc, real = run(args, capsys)
+    assert rc == 0 and real["changed"] and real["steps"] == check["steps"]
+    assert [p.name for p in keystone.projects_] == ["demo", "service"]
+    rc, again = run(args, capsys)
+    assert rc == 0 and not again["changed"]
+
+
+@pytest.mark.parametrize("args", [{"roles": ["swiftoperator", ""]}, {"projects": ["service", "  "]}])
+def test_a_blank_name_is_refused_before_anything_is_created(keystone, capsys, args):
+    rc, out = run(args, capsys)
+    assert rc == 1 and "is blank" in out["msg"]
+    assert [r.name for r in keystone.roles_] == ["admin"] and [p.name for p in keystone.projects_] == ["demo"]

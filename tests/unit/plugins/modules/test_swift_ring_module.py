@@ -128,3 +128,57 @@ def test_a_new_ring_is_created_and_the_previous_builder_is_kept_in_backups(tmp_p
     kept = [name for name in os.listdir(tmp_path / "backups") if name.endswith(".object.builder.previous")]
     assert len(kept) == 1 and (tmp_path / "backups" / kept[0]).read_bytes() == old
     converged(ring_args(tmp_path, [{"device": "d1", "weight": 50}]), capsys)
+
+
+@pytest.mark.parametrize("ip", ["FE80::1", "0:0:0:0:0:0:0:1", "[::1]"])
+def test_an_ipv6_address_written_another_way_converges(tmp_path, capsys, ip):
+    """swift-ring-builder stores an IPv6 address lower case and compressed; the second run must not re-add it."""
+    args = ring_args(tmp_path, [{"device": "d1", "ip": ip}])
+    rc, first = run(args, capsys)
+    assert rc == 0 and first["changed"], first
+    converged(args, capsys)
+
+
+def test_a_zone_0_device_is_added_in_zone_0(tmp_path, capsys):
+    args = ring_args(tmp_path, [{"device": "d1", "zone": 0}])
+    rc, first = run(args, capsys)
+    assert rc == 0 and first["changed"] and first["commands"][1] == ["add", "r1z0-127.0.0.1:6200/d1", "100"]
+    assert devices(tmp_path) == [("d1", 1, 0)]
+    converged(args, capsys)
+
+
+@pytest.mark.parametrize("extra, device, message", [
+    ({}, {"device": "sdb_1"}, "reads what follows '_' as metadata"),
+    ({"replicas": "nan"}, {"device": "d1"}, "replicas must be at least 1, not nan"),
+    ({}, {"device": "d1", "weight": "inf"}, "weights must be positive"),
+    ({}, {"device": "d1", "zone": -1}, "must be 0 or more"),
+    ({}, {"device": "d1", "port": 0}, "outside 1..65535"),
+])
+def test_bad_devices_are_refused_cleanly_before_anything_is_written(tmp_path, capsys, extra, device, message):
+    rc, out = run(dict(ring_args(tmp_path, [device]), **extra), capsys)
+    assert rc == 1 and message in out["msg"] and "Traceback" not in out["msg"], out
+    assert os.listdir(tmp_path) == []
+
+
+def test_an_unreadable_builder_fails_with_the_error_not_a_traceback(tmp_path, capsys):
+    (tmp_path / "object.builder").write_text("garbage\n")
+    rc, out = run(ring_args(tmp_path, [{"device": "d1"}]), capsys)
+    assert rc == 1 and "Traceback" not in out["msg"] and "Ring Builder file is invalid" in out["msg"], out
+    assert out["msg"].startswith("reading %s with %s failed (rc=1): " % (tmp_path / "object.builder", PYTHON))
+    assert (tmp_path / "object.builder").read_text() == "garbage\n"
+
+
+def test_the_diff_shows_a_weight_or_settings_change_as_the_real_run_makes_it(tmp_path, capsys):
+    rc, first = run(dict(ring_args(tmp_path, [{"device": "d1"}, {"device": "d2"}]), _ansible_diff=True), capsys)
+    assert rc == 0 and first["diff"]["before"] == {"devices": None}
+    assert first["diff"]["after"] == {"part_power": 6, "replicas": "1", "min_part_hours": 0, "devices": [
+        "r1z1-127.0.0.1:6200/d1 weight 100", "r1z1-127.0.0.1:6200/d2 weight 100"]}
+    changed = dict(ring_args(tmp_path, [{"device": "d1"}, {"device": "d2", "weight": 50}], mph=2), _ansible_diff=True)
+    rc, check = run(changed, capsys, check=True)
+    assert rc == 0 and check["changed"] and check["diff"]["before"] == first["diff"]["after"]
+    assert check["diff"]["after"] == {"part_power": 6, "replicas": "1", "min_part_hours": 2, "devices": [
+        "r1z1-127.0.0.1:6200/d1 weight 100", "r1z1-127.0.0.1:6200/d2 weight 50"]}
+    rc, real = run(changed, capsys)
+    assert rc == 0 and real["diff"] == check["diff"]
+    rc, again = run(changed, capsys)
+    assert rc == 0 and not again["changed"] and again["diff"]["before"] == again["diff"]["after"] == check["diff"]["after"]

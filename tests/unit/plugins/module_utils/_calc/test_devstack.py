@@ -52,10 +52,33 @@ def test_render_swift_keystone_box():
     ({}, [], [{"file": "$NOVA_CONF", "sections": {"DEFAULT": {"": "v"}}}], "not valid"),
     ({}, [], [{"file": "$NOVA_CONF", "sections": {"DE\nFAULT": {}}}], "ini section"),
     ({}, ["a\rb"], [], "spans lines"),
+    ({"X": "v\n[[post-config|/etc/passwd]]\nroot"}, [], [], "localrc variable X spans lines"),
+    ({"X": ["a", "b\rc"]}, [], [], "spans lines"),
 ])
 def test_render_refused(localrc, commands, post, message):
     with pytest.raises(PlanError, match=message):
         render_local_conf(localrc, commands, post)
+
+
+def test_render_refuses_a_secret_spanning_lines_without_showing_it():
+    with pytest.raises(PlanError, match="ADMIN_PASSWORD spans lines") as exc:
+        render_local_conf({}, [], [], secrets={"ADMIN_PASSWORD": "abc\ndef"})
+    assert "abc" not in str(exc.value) and "def" not in str(exc.value)
+
+
+@pytest.mark.parametrize("breaker", ["\x0c", "\x1c", "\x85", "\u2028", "\u2029", "\x0b"])
+def test_mask_secrets_masks_a_value_holding_a_character_that_splitlines_breaks_at(breaker):
+    """devstack and bash end a line at "\\n" only: the whole value is the secret's."""
+    text = render_local_conf({}, [], [], secrets={"SWIFT_HASH": "ab%scd" % breaker})
+    assert text.count("\n") == 2
+    assert mask_secrets(text, {"SWIFT_HASH"}) == "[[local|localrc]]\nSWIFT_HASH=********\n"
+    assert mask_secrets(text, set(), reference="[[local|localrc]]\nSWIFT_HASH=x\n").endswith("(changed)\n")
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n", "\r"])
+def test_mask_secrets_reads_a_file_with_any_line_end(eol):
+    before = eol.join(["[[local|localrc]]", "ADMIN_PASSWORD=old", "A=1", ""])
+    assert mask_secrets(before, set()) == eol.join(["[[local|localrc]]", "ADMIN_PASSWORD=********", "A=1", ""])
 
 
 def test_render_merges_secrets_in_localrc_order():

@@ -82,6 +82,11 @@ def test_an_exact_spelling_wins_when_a_case_sensitive_backend_holds_two():
     (Identity(users={"u": "nowhere"}), "default project nowhere"),
     (Identity(users={"u": ""}, projects=("p",), assignments=(("u", "p", "ghost"),)), "role ghost"),
     (Identity(projects=("p",), roles=("r",), assignments=(("nobody", "p", "r"),)), "user nobody"),
+    (Identity(roles=("r", "")), "role name '' is blank"),
+    (Identity(roles=("r",), projects=(" ",)), "project name ' ' is blank"),
+    (Identity(services={"": "object-store"}), "service name '' is blank"),
+    (Identity(services={"swift": "\t"}), "service type .* is blank"),
+    (Identity(projects=("p",), users={"": "p"}), "user name '' is blank"),
 ])
 def test_refused(desired, message):
     with pytest.raises(PlanError, match=message):
@@ -91,3 +96,10 @@ def test_refused(desired, message):
 def test_service_type_clash_is_refused():
     with pytest.raises(PlanError, match="exists with type"):
         plan_identity(Identity(services={"swift": "volume"}), Identity(services={"swift": "object-store"}))
+
+
+def test_a_project_listed_twice_is_created_once():
+    wanted = Identity(projects=("p", "q", "p"))
+    steps = plan_identity(Identity(), wanted)
+    assert [(s.kind, s.name) for s in steps] == [("project", "p"), ("project", "q")]
+    assert plan_identity(apply_steps(Identity(), steps), wanted) == []

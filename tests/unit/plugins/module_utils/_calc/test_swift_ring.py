@@ -16,6 +16,7 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._calc.swift_rin
     apply_plan,
     devices_from,
     plan_ring,
+    ring_view,
 )
 
 
@@ -99,6 +100,11 @@ def test_pending_change_waits_without_commands_then_rebalances():
     (None, spec(dev("d1"), replicas=0.5), "at least 1"),
     (None, spec(dev("d1"), mph=-1), "0 or more"),
     (None, spec(dev("d1", port=70000)), "outside 1..65535"),
+    (None, spec(dev("sdb_1")), "follows '_' as metadata"),
+    (None, spec(dev("d1"), replicas=float("nan")), "at least 1"),
+    (None, spec(dev("d1", weight=float("inf"))), "weights must be positive"),
+    (None, spec(dev("d1", zone=-1)), "0 or more"),
+    (None, spec(dev("d1", region=-1)), "0 or more"),
 ])
 def test_refused(current, wanted, message):
     with pytest.raises(PlanError, match=message):
@@ -135,3 +141,17 @@ def test_devices_from_option_dicts():
                                             "region": 2, "zone": 3}], "127.0.0.1", 6200)
     assert devs[0] == Device("127.0.0.1", 6200, "d1", 100.0, 1, 1)
     assert devs[1].search == "r2z3-10.0.0.2:6300/d2"
+
+
+def test_devices_from_keeps_a_0_and_writes_the_ip_as_the_builder_stores_it():
+    devs = devices_from([{"device": "d1", "region": 0, "zone": 0, "port": 0},
+                         {"device": "d2", "ip": "FE80:0:0::1"}, {"device": "d3", "ip": "[::1]"}], "127.0.0.1", 6200)
+    assert (devs[0].region, devs[0].zone, devs[0].port) == (0, 0, 0)
+    assert [d.ip for d in devs[1:]] == ["fe80::1", "::1"]
+
+
+def test_ring_view_shows_settings_and_weights():
+    assert ring_view(None) == {"devices": None}
+    assert ring_view(spec(dev("d2", weight=0.5), dev("d1"), replicas=1.5)) == {
+        "part_power": 10, "replicas": "1.5", "min_part_hours": 1,
+        "devices": ["r1z1-127.0.0.1:6200/d1 weight 100", "r1z1-127.0.0.1:6200/d2 weight 0.5"]}
