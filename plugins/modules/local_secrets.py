@@ -121,6 +121,7 @@ class LocalSecrets(HypercloudModule):
         return {str(k): str(v) for k, v in data.items() if v is not None and v != ""}
 
     def write(self, path, values):
+        path = os.path.realpath(path)  # through a symbolic link, the real file is written and the link stays
         directory = os.path.dirname(path) or "."
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".secrets")
         try:

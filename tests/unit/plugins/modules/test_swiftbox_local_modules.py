@@ -50,6 +50,19 @@ def test_local_secrets_refuses_to_change_an_immutable_value(tmp_path, capsys):
     assert rc == 1 and "immutable" in result["msg"] and read(path) == before
 
 
+def test_local_secrets_writes_the_real_file_through_a_symbolic_link(tmp_path, capsys):
+    real = tmp_path / "vault" / "secrets.json"
+    real.parent.mkdir()
+    real.write_text('{"a": "kept"}')
+    real.chmod(0o600)
+    link = tmp_path / "secrets.json"
+    link.symlink_to(real)
+    rc, result = run(local_secrets, {"path": str(link), "names": ["a", "b"]}, capsys)
+    assert rc == 0 and result["changed"] and result["generated"] == ["b"]
+    assert link.is_symlink() and json.loads(real.read_text())["a"] == "kept" and "b" in json.loads(real.read_text())
+    assert oct(real.stat().st_mode & 0o777) == "0o600" and os.listdir(str(real.parent)) == ["secrets.json"]
+
+
 def test_local_secrets_check_mode_writes_nothing(tmp_path, capsys):
     path = str(tmp_path / "secrets.json")
     rc, result = run(local_secrets, {"path": path, "names": ["a"], "_ansible_check_mode": True}, capsys)
