@@ -50,6 +50,17 @@ def write_play(tmp_path, plays, name="play.yml"):
     return path
 
 
+def play_on_localhost(tmp_path, play, *args, keep=None):
+    """Run one play on localhost, which must succeed; with ``keep`` (an expression), a last task saves
+    its value, which is returned (in check mode too)."""
+    if keep is not None:
+        play = dict(play, tasks=play["tasks"] + [{"ansible.builtin.copy": {
+            "dest": str(tmp_path / "kept.json"), "mode": "0644", "content": "{{ (%s) | to_json }}" % keep}, "check_mode": False}])
+    rc, out = playbook(tmp_path, write_play(tmp_path, [play]), *args, inventory={"all": {"hosts": {"localhost": local_host()}}})
+    assert rc == 0, out
+    return json.loads((tmp_path / "kept.json").read_text()) if keep is not None else out
+
+
 # jumbo_frames.yml: serial batches and --check with a switch host
 
 
@@ -120,9 +131,7 @@ def test_net_tuning_check_mode_and_second_run(tmp_path):
                       dict(keep, vars={"__run": "first"}),
                       {"ansible.builtin.include_role": role, "vars": {"net_tuning_interfaces": ["eth8"]}},
                       dict(keep, vars={"__run": "second"})]}
-    rc, out = playbook(tmp_path, write_play(tmp_path, [play]), "--check",
-                       inventory={"all": {"hosts": {"localhost": local_host()}}})
-    assert rc == 0, out
+    play_on_localhost(tmp_path, play, "--check")
     first = json.loads((tmp_path / "report-first.json").read_text())
     second = json.loads((tmp_path / "report-second.json").read_text())
     assert [line for line in first if line.startswith("NIC")] == ["NIC eth9: IRQ affinity off (net_tuning_irq_affinity: false)"]
@@ -159,15 +168,10 @@ def net_tuning_rings(tmp_path, *args, ring_size="max"):
             "tasks": [{"ansible.builtin.set_fact": {"__net_tuning_irq_lines": [], "__net_tuning_ring_lines": [],
                                                     "__net_tuning_skipped": []}},
                       {"ansible.builtin.include_role": {"name": "hypercloud.builder.net_tuning", "tasks_from": "nic"},
-                       "vars": {"__net_tuning_nic": "eth7"}},
-                      {"ansible.builtin.copy": {"dest": str(tmp_path / "rings.json"), "mode": "0644",
-                                                "content": "{{ (__net_tuning_ring_lines + __net_tuning_skipped) | to_json }}"},
-                       "check_mode": False}]}
-    rc, out = playbook(tmp_path, write_play(tmp_path, [play]), *args,
-                       inventory={"all": {"hosts": {"localhost": local_host()}}})
-    assert rc == 0, out
+                       "vars": {"__net_tuning_nic": "eth7"}}]}
+    report = play_on_localhost(tmp_path, play, *args, keep="__net_tuning_ring_lines + __net_tuning_skipped")
     log = tmp_path / "bin" / "set.log"
-    return json.loads((tmp_path / "rings.json").read_text()), log.read_text().split("\n")[:-1] if log.exists() else []
+    return report, log.read_text().split("\n")[:-1] if log.exists() else []
 
 
 @pytest.mark.parametrize("args, ring_size, report, applied", [
@@ -192,14 +196,8 @@ def kvm_kernel(tmp_path, cmdline, *args, **settings):
                           "__kvm_host_grub_dropin": str(tmp_path / "60-hypercloud-kvm-host.cfg"),
                           "__kvm_host_grub_update": ["touch", str(tmp_path / "grub-regenerated")],
                           "kvm_host_tuned_profile": "", "kvm_host_isolated_cpus": ""}, **settings),
-            "tasks": [{"ansible.builtin.include_role": {"name": "hypercloud.builder.kvm_host", "tasks_from": "configure_kernel"}},
-                      {"ansible.builtin.copy": {"dest": str(tmp_path / "required.json"), "mode": "0644",
-                                                "content": "{{ kvm_host_reboot_required | to_json }}"},
-                       "check_mode": False}]}
-    rc, out = playbook(tmp_path, write_play(tmp_path, [play]), *args,
-                       inventory={"all": {"hosts": {"localhost": local_host()}}})
-    assert rc == 0, out
-    return json.loads((tmp_path / "required.json").read_text())
+            "tasks": [{"ansible.builtin.include_role": {"name": "hypercloud.builder.kvm_host", "tasks_from": "configure_kernel"}}]}
+    return play_on_localhost(tmp_path, play, *args, keep="kvm_host_reboot_required")
 
 
 def test_kvm_host_isolation_removed_needs_a_reboot(tmp_path):
