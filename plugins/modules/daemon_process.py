@@ -35,7 +35,7 @@ options:
     elements: str
     required: true
   chdir:
-    description: The working directory.
+    description: The working directory; it must exist (a missing one is refused before anything starts).
     type: path
     default: /
   config_files:
@@ -153,6 +153,10 @@ class DaemonProcess(HypercloudModule):
                                     % (option, p[option], folder))
                 if os.path.isdir(p[option]):
                     raise PlanError("%s %s is a directory; nothing was started" % (option, p[option]))
+            # Popen's error for a bad cwd named the command, as if argv[0] were missing.
+            if not os.path.isdir(p["chdir"]):
+                raise PlanError("chdir %s %s; nothing was started"
+                                % (p["chdir"], "is not a directory" if os.path.exists(p["chdir"]) else "does not exist"))
         pid = record.pid if plan.running and record and plan.action != "stop" else 0
         if plan.action != "none" and not self.check_mode:
             if plan.action in ("stop", "restart") and record:

@@ -151,7 +151,9 @@ EXAMPLES = r"""
 
 RETURN = r"""
 config:
-  description: The persistent definition's CPU tuning after the change (as planned in check mode).
+  description:
+    - The persistent definition's CPU tuning after the change (as planned in check mode).
+    - V(null) when O(apply=live).
   returned: always
   type: dict
   sample: {"vcpus": 2, "vcpupin": {"0": "0", "1": "1"}, "emulatorpin": "0-1", "shares": 2048, "period": 100000,
@@ -164,7 +166,9 @@ host:
   type: dict
   sample: {"cpus": 2, "online": "0-1", "numa_nodes": {"0": "0-1"}, "cgroup": 1}
 live:
-  description: The running domain's CPU tuning after the change; null when the domain is not running or O(apply=config).
+  description:
+    - The running domain's CPU tuning after the change (as planned in check mode).
+    - V(null) when the domain is not running or O(apply=config).
   returned: always
   type: dict
   sample: {"vcpus": 2, "vcpupin": {"0": "0", "1": "1"}, "emulatorpin": "0-1", "shares": 2048, "period": 100000,

@@ -22,7 +22,7 @@ extends_documentation_fragment:
   - hypercloud.builder._attributes.LINUX
 options:
   name:
-    description: The domain to read; all domains when omitted.
+    description: The domain to read; all domains when omitted. A blank name is refused.
     type: str
   uri:
     description: libvirt connection URI.
@@ -68,6 +68,7 @@ host:
 from ansible_collections.hypercloud.builder.plugins.module_utils._adapters import libvirt as adapter
 from ansible_collections.hypercloud.builder.plugins.module_utils._base import HypercloudModule
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc import cputune as calc
+from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors import PlanError
 
 
 class LibvirtCputuneInfo(HypercloudModule):
@@ -79,6 +80,8 @@ class LibvirtCputuneInfo(HypercloudModule):
 
     def run(self):
         self.require("libvirt-python", adapter.LIBVIRT_IMPORT_ERROR)
+        if self.params["name"] is not None and not self.params["name"].strip():
+            raise PlanError("name must not be blank: omit it to read every domain")
         lv = adapter.Libvirt(self.params["uri"])
         host = lv.host()
         if self.params["name"]:

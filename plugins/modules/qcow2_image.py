@@ -66,11 +66,13 @@ EXAMPLES = r"""
 RETURN = r"""
 actual_size:
   description: Bytes the image takes on disk.
-  returned: when the image exists
+  returned: when the image exists, except in check mode when it would be converted
   type: int
   sample: 9123456000
 checksum:
-  description: sha256 of the image file (also in C(PATH.sha256)); for a blank disk, not computed (V(null)).
+  description:
+    - sha256 of the image file (also in C(PATH.sha256)); for a blank disk, not computed (V(null)).
+    - V(null) in check mode when the image would be converted, because it is not known before the conversion.
   returned: always
   type: str
   sample: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
@@ -80,13 +82,13 @@ path:
   type: str
   sample: /var/lib/hw-images/ws2022.qcow2
 stamp:
-  description: The stamp recorded next to the image.
+  description: The stamp recorded next to the image (in check mode, the one that would be recorded).
   returned: always
   type: str
   sample: 3f1c0b0e6e5d4d8c9b5e3c6a2f0e1d7c8b9a0f1e2d3c4b5a69788796a5b4c3d2
 virtual_size:
   description: Virtual size in bytes.
-  returned: when the image exists
+  returned: when the image exists, except in check mode when it would be converted
   type: int
   sample: 42949672960
 """
@@ -157,9 +159,11 @@ class Qcow2Image(HypercloudModule):
                     stamp=p["stamp"], sha256=checksum, size=os.path.getsize(path),
                     compressed=p["compress"], source=p["source"])).encode())
                 record = io.read_json(path + ".stamp.json")
-        out = dict(path=path, checksum=record.get("sha256") if p["source"] else None,
-                   stamp=record.get("stamp", p["stamp"]) if p["source"] else p["stamp"])
-        if os.path.exists(path):
+        # In check mode a pending conversion has not happened: the old image's checksum and sizes are what
+        # it would replace, and its new ones are not known yet. The stamp is the one it would record.
+        pending = action == "convert" and self.check_mode
+        out = dict(path=path, checksum=record.get("sha256") if p["source"] and not pending else None, stamp=p["stamp"])
+        if os.path.exists(path) and not pending:
             info = tools.info(path)
             out.update(virtual_size=info.get("virtual-size"), actual_size=info.get("actual-size"))
         return self.result(bool(action), "absent" if not exists else "present",

@@ -23,6 +23,8 @@ description:
   - Builds the answer media from O(dest), an ISO (xorriso or genisoimage) or a 1.44 MB floppy (mtools),
     when O(media) is not V(none). Files are written atomically; files it wrote before and no longer
     renders are removed; the media is rebuilt only when its contents, its kind or its label changed.
+  - In diff mode, each changed file shows under its name; a rebuilt medium shows under its path, with its
+    kind, label and content hash before (null when the medium does not exist yet) and after.
   - Returns C(inputs_hash), which changes with the answer files, the identity of O(hash_files) and
     O(hash_extra). A finished image stamped with the same hash does not need to be built again.
 author:
@@ -321,6 +323,12 @@ class WindowsUnattend(HypercloudModule):
                   (self.digest_at(dest, n) and "<sha256 %s>" % self.digest_at(dest, n)) for n in changed_files}
         after = {n: self.shown(rendered.files[n]) if n in rendered.files else
                  ("<copy of %s>" % copies[n] if n in copies else None) for n in changed_files}
+        if media and media["rebuilt"]:
+            # A rebuild for a new label or kind changes no file: without this entry its diff was empty.
+            known = os.path.exists(media["path"]) and old.get("media") == media["path"]
+            before[media["path"]] = dict(kind=old.get("media_kind"), label=old.get("media_label"),
+                                         content=old.get("content")) if known else None
+            after[media["path"]] = dict(kind=media["kind"], label=p["media_label"], content=content)
         if not self.check_mode:
             for name, data in writes.items():
                 io.write_atomic(os.path.join(dest, name), data, 0o600)

@@ -108,7 +108,7 @@ path:
   sample: /etc/default/grub.d/xen.cfg
 backup:
   description: The backup of the previous file, when one was made.
-  returned: changed and not check mode
+  returned: changed, not in check mode, and the file existed before
   type: str
   sample: /etc/default/grub.d/.xen.cfg.20261121T101500.bak
 set_saved_entry:
@@ -164,7 +164,9 @@ class XenDom0Grub(HypercloudModule):
                              cmdline=xen_grub.cmdline(req), autoballoon=xen_grub.autoballoon(req),
                              dom0_mem_mb=req.dom0_mem_mb, set_saved_entry=set_saved)
         if changed and not self.check_mode:
-            result["backup"] = textfile.write(path, after, mode=textfile.mode_of(path) or 0o644)
+            saved = textfile.write(path, after, mode=textfile.mode_of(path) or 0o644)
+            if saved:
+                result["backup"] = saved
         return result
 
 

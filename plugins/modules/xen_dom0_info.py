@@ -123,7 +123,7 @@ class XenDom0Info(HypercloudModule):
         p = self.params
         expect = xen_grub.size_mb(p["expect_dom0_mem"], "expect_dom0_mem")
         caps = textfile.read(p["capabilities_path"]) if os.path.exists(p["capabilities_path"]) else None
-        found = xen_info.verdict(caps, self.xl("info"), self.xl("list"), expect)
+        found = xen_info.verdict(caps, self.xl("info"), self.xl("list"), expect, p["capabilities_path"])
         if p["grub_cfg"]:
             cfg = textfile.read(p["grub_cfg"])
             env = textfile.read(p["grubenv"] or os.path.join(os.path.dirname(p["grub_cfg"]), "grubenv"))

@@ -88,20 +88,24 @@ def grub_default(grub_cfg: str, grubenv: str = "") -> Dict[str, Any]:
 
 
 def verdict(capabilities: Optional[str], xl_info: Optional[str], xl_list: Optional[str],
-            expect_dom0_mem_mb: Optional[int] = None) -> Dict[str, Any]:
-    """Facts and a list of problems; no problem means this host is a working dom0 as requested."""
+            expect_dom0_mem_mb: Optional[int] = None,
+            capabilities_path: str = "/proc/xen/capabilities") -> Dict[str, Any]:
+    """Facts and a list of problems; no problem means this host is a working dom0 as requested.
+
+    ``capabilities_path`` is where ``capabilities`` was read from; the problems name it.
+    """
     caps = parse_capabilities(capabilities)
     info = parse_xl_info(xl_info) if xl_info else {}
     domains = parse_xl_list(xl_list) if xl_list else {}
     dom0 = next((dom for dom in domains.values() if dom["id"] == 0), None)
     problems = []
     if capabilities is None:
-        problems.append("/proc/xen/capabilities does not exist: the plain Linux kernel is running, not Xen "
+        problems.append("%s does not exist: the plain Linux kernel is running, not Xen "
                         "(or xenfs is not mounted on /proc/xen). Check that grub booted the "
-                        "'..., with Xen hypervisor' entry.")
+                        "'..., with Xen hypervisor' entry." % capabilities_path)
     elif "control_d" not in caps:
-        problems.append("/proc/xen/capabilities has no control_d (%r): this kernel runs under Xen but as a "
-                        "guest (domU), not as dom0" % (capabilities.strip(),))
+        problems.append("%s has no control_d (%r): this kernel runs under Xen but as a "
+                        "guest (domU), not as dom0" % (capabilities_path, capabilities.strip()))
     if not info:
         problems.append("'xl info' did not answer: xenstored/xencommons is not running or this is not dom0")
     if expect_dom0_mem_mb is not None:

@@ -102,3 +102,22 @@ def test_a_record_or_log_that_is_a_directory_is_refused_before_anything_starts(t
     finally:
         for pid in set(sleepers()) - set(before):  # only when the refusal failed
             os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.parametrize("kind, problem", [("missing", "does not exist"), ("file", "is not a directory")])
+@pytest.mark.parametrize("check_mode", [True, False])
+def test_a_bad_chdir_is_named_and_refused_before_anything_starts(tmp_path, capsys, kind, problem, check_mode):
+    """A missing chdir failed with 'starting <argv[0]> failed: No such file or directory', blaming the command."""
+    chdir = tmp_path / "work"
+    if kind == "file":
+        chdir.write_text("")
+    args = {"argv": SLEEPER, "record": str(tmp_path / "d.json"), "log_file": str(tmp_path / "d.log"),
+            "chdir": str(chdir), "_ansible_check_mode": check_mode}
+    before = sleepers()
+    rc, out = run(args, capsys)
+    try:
+        assert rc == 1 and out["msg"] == "chdir %s %s; nothing was started" % (chdir, problem)
+        assert sleepers() == before and sorted(os.listdir(str(tmp_path))) == (["work"] if kind == "file" else [])
+    finally:
+        for pid in set(sleepers()) - set(before):  # only when the refusal failed
+            os.kill(pid, signal.SIGKILL)

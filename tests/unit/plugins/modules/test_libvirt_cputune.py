@@ -14,6 +14,7 @@ import copy
 import json
 
 import pytest
+import yaml
 
 from ansible.module_utils.testing import patch_module_args
 from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.errors import AdapterError
@@ -198,3 +199,26 @@ def test_the_same_pin_twice_is_one_pin(capsys):
     rc, result = run(libvirt_cputune, dict(name="hk-a", vcpupin=[{"vcpu": 0, "cpuset": "1"}, {"vcpu": 0, "cpuset": "1"}]),
                      capsys)
     assert rc == 0 and result["live"]["vcpupin"]["0"] == "1"
+
+
+@pytest.mark.parametrize("name", ["", "  "])
+def test_info_refuses_a_blank_name(name, monkeypatch, capsys):
+    """A blank name read every domain, as if it had been omitted."""
+    monkeypatch.setattr(libvirt_cputune_info.adapter, "Libvirt", FakeLibvirt)
+    rc, result = run(libvirt_cputune_info, dict(name=name), capsys)
+    assert rc == 1 and result["msg"] == "name must not be blank: omit it to read every domain"
+    assert "domains" not in result
+
+
+@pytest.mark.parametrize("apply, running, null", [("live", True, "config"), ("config", True, "live"),
+                                                  ("both", False, "live")])
+def test_return_docs_say_when_live_and_config_are_null(apply, running, null, capsys):
+    """RETURN documented config as always a dict, but it is null with apply: live."""
+    docs = yaml.safe_load(libvirt_cputune.RETURN)
+    STATE["doms"]["hk-a"].running = running
+    rc, result = run(libvirt_cputune, dict(name="hk-a", apply=apply, shares=512), capsys)
+    assert rc == 0 and result[null] is None
+    description = " ".join(docs[null]["description"]) if isinstance(docs[null]["description"], list) \
+        else docs[null]["description"]
+    assert "null) when" in description or "null when" in description
+    assert ("apply=%s" % apply if apply != "both" else "not running") in description

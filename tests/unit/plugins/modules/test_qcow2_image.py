@@ -51,3 +51,21 @@ def test_a_directory_as_path_is_refused_cleanly(tmp_path, capsys, state):
     result = run(capsys, path=str(target), size="1M", state=state)
     assert result["failed"] is True and result["msg"] == "path %s is a directory, not an image file" % target
     assert target.is_dir() and not list(target.iterdir())
+
+
+def test_check_mode_does_not_claim_the_checksum_and_stamp_it_would_replace(tmp_path, capsys):
+    """Check mode after a stamp change returned the old image's checksum and stamp."""
+    build, image = tmp_path / "build.qcow2", tmp_path / "img.qcow2"
+    subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", str(build), "16M"], check=True)
+    first = run(capsys, path=str(image), source=str(build), stamp="s1")
+    assert first["changed"] is True and first["stamp"] == "s1" and len(first["checksum"]) == 64
+    checked = run(capsys, _ansible_check_mode=True, path=str(image), source=str(build), stamp="s2")
+    assert checked["changed"] is True and checked["stamp"] == "s2" and checked["checksum"] is None
+    assert "virtual_size" not in checked and "actual_size" not in checked
+    assert json.loads((tmp_path / "img.qcow2.stamp.json").read_text())["stamp"] == "s1"
+    applied = run(capsys, path=str(image), source=str(build), stamp="s2")
+    assert applied["changed"] is True and applied["stamp"] == "s2" and len(applied["checksum"]) == 64
+    assert applied["virtual_size"] == 16 * 1024 * 1024
+    again = run(capsys, _ansible_check_mode=True, path=str(image), source=str(build), stamp="s2")
+    assert again["changed"] is False and again["checksum"] == applied["checksum"] and again["stamp"] == "s2"
+    assert again["virtual_size"] == applied["virtual_size"]

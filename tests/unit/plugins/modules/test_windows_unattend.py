@@ -102,6 +102,25 @@ def test_a_new_media_label_rebuilds_the_iso(base, capsys, tmp_path):
     assert rc == 0 and not again["changed"]
 
 
+@pytest.mark.skipif(not shutil.which("xorriso"), reason="xorriso (bindep) is not installed")
+def test_a_media_only_rebuild_shows_in_the_diff(base, capsys, tmp_path):
+    """A new media_label rebuilt the ISO and reported changed, with an empty diff."""
+    iso = str(tmp_path / "answer.iso")
+    args = dict(base, media="iso", media_path=iso, _ansible_diff=True)
+    rc, first = run(args, capsys)
+    assert rc == 0 and first["diff"]["before"][iso] is None
+    assert first["diff"]["after"][iso]["label"] == "HW_ANSWER" and first["diff"]["after"][iso]["kind"] == "iso"
+    for check_mode in (True, False):
+        rc, relabelled = run(dict(args, media_label="NEWLABEL", _ansible_check_mode=check_mode), capsys)
+        assert rc == 0 and relabelled["changed"] and relabelled["changed_files"] == []
+        before, after = relabelled["diff"]["before"], relabelled["diff"]["after"]
+        assert set(before) == set(after) == {iso}
+        assert before[iso]["label"] == "HW_ANSWER" and after[iso]["label"] == "NEWLABEL"
+        assert before[iso]["content"] == after[iso]["content"] and before[iso]["kind"] == after[iso]["kind"] == "iso"
+    rc, again = run(dict(args, media_label="NEWLABEL"), capsys)
+    assert rc == 0 and not again["changed"] and again["diff"] == {"before": {}, "after": {}}
+
+
 def test_a_dest_that_is_a_file_is_refused_cleanly(base, capsys):
     with open(base["dest"], "w", encoding="utf-8") as handle:
         handle.write("not a directory")

@@ -33,7 +33,7 @@ def test_debian_check_apply_idempotent_and_saved(tmp_path, capsys):
     assert checked["cmdline"] == "dom0_mem=4096M,max:4096M dom0_max_vcpus=1-4 dom0_vcpus_pin"
     assert checked["autoballoon"] == "off" and checked["dom0_mem_mb"] == 4096
     applied = run(xen_dom0_grub, capsys, **args)
-    assert applied["changed"] is True and applied["backup"] is None and applied["set_saved_entry"] is False
+    assert applied["changed"] is True and "backup" not in applied and applied["set_saved_entry"] is False
     assert "XEN_OVERRIDE_GRUB_DEFAULT=1" in cfg.read_text()
     assert run(xen_dom0_grub, capsys, **args)["changed"] is False
     main.write_text("GRUB_DEFAULT=saved\n")
@@ -94,7 +94,8 @@ def test_info_on_a_plain_kernel(tmp_path, capsys, monkeypatch):
     result = run(xen_dom0_info, capsys, capabilities_path=str(tmp_path / "nope"), expect_dom0_mem="4G",
                  grub_cfg=os.path.join(DATA, "grub_xen_debian12.cfg"), grubenv=str(tmp_path / "grubenv"))
     assert result["changed"] is False and result["is_dom0"] is False
-    assert result["problems"][0].startswith("/proc/xen/capabilities does not exist: the plain Linux kernel")
+    # It named /proc/xen/capabilities whatever capabilities_path was.
+    assert result["problems"][0].startswith("%s does not exist: the plain Linux kernel" % (tmp_path / "nope"))
     assert result["grub"]["default_is_xen"] is True and result["grub"]["problems"] == []
 
 
@@ -110,3 +111,15 @@ def test_info_in_dom0_with_a_fake_xl(tmp_path, capsys, monkeypatch):
     assert good["dom0"] == dict(id=0, mem_mb=4095, vcpus=4, state="r-----")
     wrong = run(xen_dom0_info, capsys, capabilities_path=caps, expect_dom0_mem="8G")
     assert wrong["problems"] and "dom0 has 4095 MiB but dom0_mem asks for 8192 MiB" in wrong["problems"][0]
+
+
+def test_backup_is_returned_only_when_one_was_made(tmp_path, capsys):
+    """A first write returned backup: null, though RETURN says backup is returned when one was made."""
+    cfg, main = tmp_path / "grub.d" / "xen.cfg", tmp_path / "grub"
+    main.write_text("GRUB_DEFAULT=0\n")
+    first = run(xen_dom0_grub, capsys, path=str(cfg), default_grub=str(main), dom0_mem="4G")
+    assert first["changed"] is True and "backup" not in first
+    second = run(xen_dom0_grub, capsys, path=str(cfg), default_grub=str(main), dom0_mem="2G")
+    assert second["changed"] is True and os.path.exists(second["backup"])
+    checked = run(xen_dom0_grub, capsys, path=str(cfg), default_grub=str(main), dom0_mem="1G", _ansible_check_mode=True)
+    assert checked["changed"] is True and "backup" not in checked

@@ -87,3 +87,13 @@ def test_grub_default_variants(default_line, grubenv, title, is_xen):
     found = xen_info.grub_default(cfg, grubenv)
     assert found["default_title"] == title
     assert found["default_is_xen"] is is_xen
+
+
+@pytest.mark.parametrize("caps, problem", [
+    (None, "/srv/caps does not exist: the plain Linux kernel is running"),
+    ("\n", "/srv/caps has no control_d (''): this kernel runs under Xen but as a guest"),
+])
+def test_verdict_names_the_capabilities_path_it_read(caps, problem):
+    """The problems named /proc/xen/capabilities whatever capabilities_path was."""
+    found = xen_info.verdict(caps, None, None, None, "/srv/caps")
+    assert found["problems"][0].startswith(problem)
