@@ -59,7 +59,7 @@ options:
     description: Password for HTTP basic authentication.
     type: str
   retries:
-    description: How many times a failed call is retried.
+    description: How many times a failed call is retried, from 0 to 100.
     type: int
     default: 3
   retry_delay:

@@ -83,7 +83,9 @@ options:
         default: post-config
         choices: [post-config, extra, post-extra, test-config]
       sections:
-        description: Ini sections, each a mapping of options.
+        description:
+          - Ini sections, each a mapping of options.
+          - An option given as C(null) (or a list holding C(null)) is refused; this module does not remove options.
         type: dict
         default: {}
 """

@@ -15,7 +15,8 @@ description:
     matched by name in one domain. Missing ones are created, an endpoint with another URL is
     updated; nothing that is not listed is deleted.
   - A user's password is set when the user is created; Keystone cannot be asked for it, so later
-    runs leave it alone.
+    runs leave it alone. An existing user's default project is set to O(users[].default_project)
+    when that names another project; a user listed without one keeps the default project it has.
   - Role names are case-insensitive, as in Keystone (which answers C(409 Conflict) to a role that differs
     from an existing one only in case). A role or an assignment naming C(Admin) uses Keystone's C(admin),
     and a new role listed in two spellings is created once, in the first.
@@ -104,7 +105,9 @@ options:
     default: []
     suboptions:
       default_project:
-        description: The default project name.
+        description:
+          - The default project name, set on a new user and on an existing user whose default project
+            is another one. When not given, an existing user's default project is left as it is.
         type: str
       name:
         description: The user name.
@@ -131,7 +134,9 @@ EXAMPLES = r"""
 
 RETURN = r"""
 steps:
-  description: The changes made (or in check mode that would be made), in order. Never holds a password.
+  description:
+    - The changes made (or in check mode that would be made), in order. Never holds a password.
+    - An existing user whose default project changes gets an C(update) step of kind C(user).
   returned: always
   type: list
   elements: dict

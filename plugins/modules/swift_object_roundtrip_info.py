@@ -31,7 +31,7 @@ options:
     type: str
     default: roundtrip.bin
   size:
-    description: Bytes of random payload (0 or more).
+    description: Bytes of random payload, from 0 to 67108864 (64 MiB); the payload is built in memory.
     type: int
     default: 65536
 """
@@ -60,6 +60,8 @@ from ansible_collections.hypercloud.builder.plugins.module_utils._base import Hy
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors import PlanError
 from ansible_collections.hypercloud.builder.plugins.module_utils._keystone_spec import KEYSTONE_AUTH_SPEC
 
+MAX_SIZE = 64 * 1024 * 1024  # the payload and its downloaded copy are both held in memory
+
 
 class SwiftRoundtrip(HypercloudModule):
     supports_check_mode = True
@@ -76,6 +78,9 @@ class SwiftRoundtrip(HypercloudModule):
         # Refused before logging in, so that check mode fails where the real run would.
         if p["size"] < 0:
             raise PlanError("size is the payload's bytes: 0 or more, not %d" % p["size"])
+        if p["size"] > MAX_SIZE:
+            raise PlanError("size %d is more than the %d bytes (64 MiB) a probe may upload; the payload is built"
+                            " in memory" % (p["size"], MAX_SIZE))
         if not p["container"].strip() or "/" in p["container"]:
             raise PlanError("container %r must be a name without '/'" % p["container"])
         if not p["object_name"].strip():

@@ -91,6 +91,9 @@ class KeystoneIdentity:
             elif step.kind == "endpoint":
                 idn.create_endpoint(service_id=self.ids["service"][d["service"]], interface=d["interface"],
                                     url=d["url"], region_id=d["region"], enabled=True)
+            elif step.kind == "user" and step.action == "update":
+                idn.update_user(self.ids["user"][step.name],
+                                default_project_id=self.ids["project"][d["default_project"]])
             elif step.kind == "user":
                 kwargs = dict(name=step.name, domain_id=self.domain, password=passwords[step.name], enabled=True)
                 if d.get("default_project"):

@@ -110,14 +110,20 @@ def servicenow_query(correlation_field: str, correlation_id: str) -> str:
     return "%s=%s" % (correlation_field, correlation_id)
 
 
+MAX_RETRIES = 100
+
+
 def backoff_delays(retries: int, base: float, cap: float) -> List[float]:
     """The waits before each retry: base, 2*base, 4*base, ... each at most ``cap`` (bounded, no jitter).
 
-    Doubled step by step and capped at each step, so many retries do not overflow a float.
+    Doubled step by step and capped at each step, so many retries do not overflow a float. At most
+    ``MAX_RETRIES`` retries.
     """
     if retries < 0 or not 0 <= base < float("inf") or not 0 <= cap < float("inf"):
         raise PlanError("retries, retry_delay and retry_max_delay must not be negative (and the delays must be "
                         "finite numbers of seconds)")
+    if retries > MAX_RETRIES:  # the list of waits is built up front, one entry a retry
+        raise PlanError("retries must be at most %d, not %d" % (MAX_RETRIES, retries))
     delays: List[float] = []
     delay = min(cap, base)
     for _attempt in range(retries):

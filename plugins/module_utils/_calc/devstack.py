@@ -129,6 +129,10 @@ def render_local_conf(localrc: Mapping[str, Any], commands: Sequence[str],
                 if not key.strip() or "=" in key or key.lstrip().startswith("["):
                     raise PlanError("ini key %r in [%s] of %s is not valid (empty, or holds '=' or starts with '[')"
                                     % (key, section, target))
+                if value is None or (isinstance(value, (list, tuple)) and None in value):
+                    # Written as the text "None" otherwise; removing an option is not something this does.
+                    raise PlanError("ini option %s in [%s] of %s is null; give it a value (an option cannot be"
+                                    " removed here)" % (key, section, target))
                 lines.append("%s = %s" % (key, _ini_text(_ini_value(value), "ini value of " + key, target)))
     return "\n".join(lines) + "\n"
 

@@ -8,7 +8,8 @@ and role assignments.
 Pure: the caller lists what Keystone has (by name) and applies the returned steps in order:
 roles, projects, services, endpoints, users, then assignments, so every name a step refers to
 exists when it runs. Nothing the plan does not manage is ever deleted. A user's password is set
-when the user is created; Keystone cannot be asked for it, so later runs do not touch it.
+when the user is created; Keystone cannot be asked for it, so later runs do not touch it. An
+existing user's default project is updated when the task names another one.
 
 Role names are case-insensitive in Keystone (a second role differing only in case is a
 ``409 Conflict``; keystone ``doc/source/admin/case-insensitive.rst``) and case-preserving: a
@@ -123,6 +124,8 @@ def plan_identity(current: Identity, desired: Identity) -> List[Step]:
     for name, project in sorted(desired.users.items()):
         if name not in current.users:
             steps.append(Step("create", "user", name, {"default_project": project}))
+        elif project and current.users[name] != project:  # none given: the user's own is kept
+            steps.append(Step("update", "user", name, {"default_project": project}))
     have = set(current.assignments)
     steps += [Step("create", "assignment", "%s/%s/%s" % a, {"user": a[0], "project": a[1], "role": a[2]})
               for a in desired.assignments if a not in have]

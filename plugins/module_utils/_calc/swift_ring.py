@@ -190,6 +190,10 @@ def plan_ring(current: Optional[RingState], spec: RingSpec) -> RingPlan:
         else:
             commands.append(REBALANCE)
             rebalance = True
+            if current.devs_changed or current.removing:  # recorded by an earlier run (or by hand)
+                leaving = ", ".join(dev.search for dev in current.removing)
+                changes.append("rebalance the device changes already in the builder"
+                               + (" (dropping %s)" % leaving if leaving else ""))
             if readd:
                 commands += [("add", dev.search, _num(dev.weight)) for dev in readd]
                 changes += ["add %s weight %s (again, after its removal was rebalanced)"

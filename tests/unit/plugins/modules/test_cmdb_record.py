@@ -198,5 +198,12 @@ def test_rest_takes_a_caret_in_the_correlation_id(cmdb, capsys):
 def test_many_retries_are_accepted(cmdb, capsys):
     state, url = cmdb
     state.fail_next = 1
-    rc, res = run(rest(url, retries=1100), capsys)
+    rc, res = run(rest(url, retries=100), capsys)
     assert rc == 0 and res["changed"] and res["attempts"] == 3
+
+
+@pytest.mark.parametrize("retries", [101, 10 ** 9])
+def test_more_retries_than_the_maximum_are_refused_before_any_request(cmdb, capsys, retries):
+    state, url = cmdb
+    rc, res = run(rest(url, retries=retries), capsys)
+    assert rc == 1 and res["msg"] == "retries must be at most 100, not %d" % retries and state.calls == []

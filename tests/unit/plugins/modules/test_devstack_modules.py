@@ -121,11 +121,13 @@ def test_local_conf_path_ending_in_a_slash_is_refused_in_both_modes(tmp_path, ca
     ({"DEFAULT": "oops"}, "must be a mapping"),
     ({"DEFAULT": {"k": "v\n[[post-config|/etc/passwd]]\nroot"}}, "spans lines"),
     ({"DEFAULT": {"a=b": 1}}, "not valid"),
+    ({"DEFAULT": {"debug": None}}, "ini option debug in [DEFAULT] of $NOVA_CONF is null"),
 ])
-def test_local_conf_refuses_bad_post_config_with_nothing_written(tmp_path, capsys, sections, message):
+@pytest.mark.parametrize("check_mode", [True, False])
+def test_local_conf_refuses_bad_post_config_with_nothing_written(tmp_path, capsys, sections, message, check_mode):
     path = tmp_path / "local.conf"
     rc, out = run(devstack_local_conf, {"path": str(path), "post_config": [{"file": "$NOVA_CONF", "sections": sections}],
-                                        "_ansible_check_mode": True}, capsys)
+                                        "_ansible_check_mode": check_mode}, capsys)
     assert rc == 1 and message in out["msg"] and not path.exists()
 
 

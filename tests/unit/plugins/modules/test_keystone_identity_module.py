@@ -26,6 +26,7 @@ class FakeIdentity:
         self.projects_ = [NS(id="p-demo", name="demo")]
         self.users_ = [NS(id="u-demo", name="demo", default_project_id=None)]
         self.grants = set()
+        self.user_updates = []
 
     def roles(self):
         return list(self.roles_)
@@ -58,6 +59,13 @@ class FakeIdentity:
         project = NS(id="p-%s" % name, name=name)
         self.projects_.append(project)
         return project
+
+    def update_user(self, user, **attrs):
+        user = next(u for u in self.users_ if u.id == getattr(user, "id", user))
+        self.user_updates.append((user.id, attrs))
+        for key, value in attrs.items():
+            setattr(user, key, value)
+        return user
 
     def assign_project_role_to_user(self, project, user, role):
         self.grants.add((user.id if hasattr(user, "id") else user, project, role))
@@ -123,3 +131,20 @@ def test_a_blank_name_is_refused_before_anything_is_created(keystone, capsys, ar
     rc, out = run(args, capsys)
     assert rc == 1 and "is blank" in out["msg"]
     assert [r.name for r in keystone.roles_] == ["admin"] and [p.name for p in keystone.projects_] == ["demo"]
+
+
+def test_an_existing_users_changed_default_project_is_updated_and_the_password_left_alone(keystone, capsys):
+    keystone.projects_.append(NS(id="p-service", name="service"))
+    keystone.users_[0].default_project_id = "p-service"
+    args = {"users": [{"name": "demo", "password": "new-pw", "default_project": "demo"}]}
+    rc, check = run(args, capsys, check=True)
+    assert rc == 0 and check["changed"]
+    assert check["steps"] == [{"action": "update", "kind": "user", "name": "demo", "data": {"default_project": "demo"}}]
+    assert keystone.user_updates == [] and keystone.users_[0].default_project_id == "p-service"
+    rc, real = run(args, capsys)
+    assert rc == 0 and real["changed"] and real["steps"] == check["steps"]
+    assert keystone.user_updates == [("u-demo", {"default_project_id": "p-demo"})]
+    assert "new-pw" not in json.dumps(real)
+    for check_mode in (True, False):
+        rc, again = run(args, capsys, check=check_mode)
+        assert rc == 0 and not again["changed"] and again["steps"] == []

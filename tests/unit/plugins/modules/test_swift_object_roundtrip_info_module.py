@@ -73,8 +73,19 @@ def test_a_round_trip_returns_every_documented_key(store, capsys):
     ({"container": ""}, "must be a name without '/'"),
     ({"container": "a/b"}, "must be a name without '/'"),
     ({"object_name": " "}, "object_name must not be blank"),
+    ({"size": 64 * 1024 * 1024 + 1}, "size 67108865 is more than the 67108864 bytes (64 MiB) a probe may upload"),
+    ({"size": 10 ** 12}, "is more than the 67108864 bytes (64 MiB) a probe may upload"),
 ])
 def test_bad_options_fail_cleanly_in_both_modes_before_anything_is_created(store, capsys, args, message, check):
     rc, out = run(args, capsys, check=check)
     assert rc == 1 and message in out["msg"]
     assert store.calls == []
+
+
+@pytest.mark.parametrize("check", [True, False])
+def test_a_size_over_the_limit_is_refused_before_logging_in(monkeypatch, capsys, check):
+    logins = []
+    monkeypatch.setattr(mod.openstack_sdk, "connect", logins.append)
+    monkeypatch.setattr(mod.openstack_sdk, "SDK_ERROR", None)
+    rc, out = run({"size": 10 ** 12}, capsys, check=check)
+    assert rc == 1 and "64 MiB" in out["msg"] and logins == []

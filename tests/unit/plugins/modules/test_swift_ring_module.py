@@ -103,6 +103,20 @@ def test_a_device_listed_again_while_its_removal_waits_is_re_added_after_the_reb
     converged(both, capsys)
 
 
+def test_a_removal_rebalanced_on_a_later_run_says_so_in_changes(tmp_path, capsys):
+    one = ring_args(tmp_path, [{"device": "d1"}])
+    run(ring_args(tmp_path, [{"device": "d1"}, {"device": "d2"}]), capsys)
+    # the removal recorded by an earlier run that waited for min_part_hours; set it up by hand.
+    subprocess.run([BUILDER_BIN, str(tmp_path / "object.builder"), "remove", "d1"], capture_output=True, check=True)
+    rc, check = run(one, capsys, check=True)
+    assert rc == 0 and check["changed"] and check["commands"] == [["rebalance", "--force"]]
+    assert check["changes"] == ["rebalance the device changes already in the builder"
+                                " (dropping r1z1-127.0.0.1:6200/d2)"]
+    rc, real = run(one, capsys)
+    assert rc == 0 and real["changed"] and real["changes"] == check["changes"] and real["pending_removal"] == []
+    converged(one, capsys)
+
+
 @pytest.mark.parametrize("check", [True, False])
 def test_a_failing_command_leaves_builder_and_ring_untouched_in_both_modes(tmp_path, capsys, check):
     run(ring_args(tmp_path, [{"device": "d1"}]), capsys)

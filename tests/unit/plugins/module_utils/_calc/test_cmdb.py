@@ -103,8 +103,15 @@ def test_backoff_refuses_negative():
 
 
 def test_backoff_many_retries_do_not_overflow():
-    delays = backoff_delays(1100, 1.0, 10.0)
-    assert len(delays) == 1100 and delays[:5] == [1.0, 2.0, 4.0, 8.0, 10.0] and delays[-1] == 10.0
+    delays = backoff_delays(100, 1.0, 10.0)
+    assert len(delays) == 100 and delays[:5] == [1.0, 2.0, 4.0, 8.0, 10.0] and delays[-1] == 10.0
+    assert backoff_delays(100, 1e308, 1.7e308)[-1] == 1.7e308
+
+
+@pytest.mark.parametrize("retries", [101, 10 ** 9])
+def test_backoff_refuses_more_retries_than_the_maximum(retries):
+    with pytest.raises(PlanError, match="retries must be at most 100, not %d" % retries):
+        backoff_delays(retries, 1.0, 10.0)
 
 
 @pytest.mark.parametrize("base, cap", [(float("nan"), 10.0), (1.0, float("nan")), (1.0, float("inf")), (float("inf"), 10.0)])

@@ -54,6 +54,10 @@ def test_render_swift_keystone_box():
     ({}, ["a\rb"], [], "spans lines"),
     ({"X": "v\n[[post-config|/etc/passwd]]\nroot"}, [], [], "localrc variable X spans lines"),
     ({"X": ["a", "b\rc"]}, [], [], "spans lines"),
+    ({}, [], [{"file": "$NOVA_CONF", "sections": {"DEFAULT": {"debug": None}}}],
+     r"ini option debug in \[DEFAULT\] of \$NOVA_CONF is null"),
+    ({}, [], [{"file": "$NOVA_CONF", "sections": {"DEFAULT": {"hosts": ["a", None]}}}],
+     r"ini option hosts in \[DEFAULT\] of \$NOVA_CONF is null"),
 ])
 def test_render_refused(localrc, commands, post, message):
     with pytest.raises(PlanError, match=message):

@@ -103,3 +103,16 @@ def test_a_project_listed_twice_is_created_once():
     steps = plan_identity(Identity(), wanted)
     assert [(s.kind, s.name) for s in steps] == [("project", "p"), ("project", "q")]
     assert plan_identity(apply_steps(Identity(), steps), wanted) == []
+
+
+def test_an_existing_users_changed_default_project_is_updated():
+    current = Identity(projects=("p", "q"), users={"u": "p", "v": ""})
+    wanted = Identity(users={"u": "q", "v": "p"})
+    steps = plan_identity(current, wanted)
+    assert [(s.action, s.kind, s.name, dict(s.data)) for s in steps] == [
+        ("update", "user", "u", {"default_project": "q"}), ("update", "user", "v", {"default_project": "p"})]
+    assert plan_identity(apply_steps(current, steps), wanted) == []
+
+
+def test_an_existing_users_default_project_is_kept_when_none_is_given():
+    assert plan_identity(Identity(projects=("p",), users={"u": "p"}), Identity(users={"u": ""})) == []

@@ -155,3 +155,16 @@ def test_ring_view_shows_settings_and_weights():
     assert ring_view(spec(dev("d2", weight=0.5), dev("d1"), replicas=1.5)) == {
         "part_power": 10, "replicas": "1.5", "min_part_hours": 1,
         "devices": ["r1z1-127.0.0.1:6200/d1 weight 100", "r1z1-127.0.0.1:6200/d2 weight 0.5"]}
+
+
+@pytest.mark.parametrize("current, wanted, expected", [
+    (state(dev("d1"), removing=[dev("d2")]), spec(dev("d1")),
+     ["rebalance the device changes already in the builder (dropping r1z1-127.0.0.1:6200/d2)"]),
+    (state(dev("d1"), changed=True), spec(dev("d1")), ["rebalance the device changes already in the builder"]),
+    (state(dev("d1"), removing=[dev("d2")], mph=0), spec(dev("d1"), dev("d2"), mph=0),
+     ["rebalance the device changes already in the builder (dropping r1z1-127.0.0.1:6200/d2)",
+      "add r1z1-127.0.0.1:6200/d2 weight 100 (again, after its removal was rebalanced)"]),
+    (state(dev("d1"), removing=[dev("d2")], left=60), spec(dev("d1")), []),
+])
+def test_a_deferred_rebalance_is_named_in_the_changes(current, wanted, expected):
+    assert list(plan_ring(current, wanted).changes) == expected
