@@ -105,6 +105,7 @@ reason:
 """
 
 import os
+import shutil
 
 from ansible_collections.hypercloud.builder.plugins.module_utils._adapters import process
 from ansible_collections.hypercloud.builder.plugins.module_utils._base import HypercloudModule
@@ -157,6 +158,13 @@ class DaemonProcess(HypercloudModule):
             if not os.path.isdir(p["chdir"]):
                 raise PlanError("chdir %s %s; nothing was started"
                                 % (p["chdir"], "is not a directory" if os.path.exists(p["chdir"]) else "does not exist"))
+            # The same for a command that cannot run: the log file would be created, and check mode say start.
+            command = p["argv"][0]
+            found = (os.path.join(p["chdir"], command) if "/" in command
+                     else shutil.which(command, path=env.get("PATH", os.environ.get("PATH", os.defpath))))
+            if not found or not os.path.isfile(found) or not os.access(found, os.X_OK):
+                raise PlanError("command %s is not an executable file%s; nothing was started"
+                                % (command, "" if "/" in command else " on PATH"))
         pid = record.pid if plan.running and record and plan.action != "stop" else 0
         if plan.action != "none" and not self.check_mode:
             if plan.action in ("stop", "restart") and record:

@@ -104,6 +104,22 @@ def test_a_record_or_log_that_is_a_directory_is_refused_before_anything_starts(t
             os.kill(pid, signal.SIGKILL)
 
 
+@pytest.mark.parametrize("command, message", [
+    ("/nonexistent/bin/daemon", "command /nonexistent/bin/daemon is not an executable file"),
+    ("hc-no-such-daemon", "command hc-no-such-daemon is not an executable file on PATH"),
+    ("./data.txt", "command ./data.txt is not an executable file"),
+])
+@pytest.mark.parametrize("check_mode", [True, False])
+def test_a_command_that_cannot_run_is_refused_before_anything_starts(tmp_path, capsys, command, message, check_mode):
+    """Popen failed only after the log file was opened, and check mode planned a start."""
+    (tmp_path / "data.txt").write_text("not a program\n")
+    args = {"argv": [command, "--serve"], "record": str(tmp_path / "d.json"), "log_file": str(tmp_path / "d.log"),
+            "chdir": str(tmp_path), "_ansible_check_mode": check_mode}
+    rc, out = run(args, capsys)
+    assert rc == 1 and out["msg"] == message + "; nothing was started"
+    assert os.listdir(str(tmp_path)) == ["data.txt"]
+
+
 @pytest.mark.parametrize("kind, problem", [("missing", "does not exist"), ("file", "is not a directory")])
 @pytest.mark.parametrize("check_mode", [True, False])
 def test_a_bad_chdir_is_named_and_refused_before_anything_starts(tmp_path, capsys, kind, problem, check_mode):
