@@ -72,10 +72,9 @@ class FakeIdentity:
 
 
 @pytest.fixture
-def keystone(monkeypatch):
+def keystone(sdk_connect):
     idn = FakeIdentity()
-    monkeypatch.setattr(mod.openstack_sdk, "connect", lambda _auth: NS(identity=idn))
-    monkeypatch.setattr(mod.openstack_sdk, "SDK_ERROR", None)
+    sdk_connect(lambda _auth: NS(identity=idn))
     return idn
 
 

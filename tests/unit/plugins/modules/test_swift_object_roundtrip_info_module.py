@@ -44,10 +44,9 @@ class Store:
 
 
 @pytest.fixture
-def store(monkeypatch):
+def store(sdk_connect):
     fake = Store()
-    monkeypatch.setattr(mod.openstack_sdk, "connect", lambda _auth: NS(object_store=fake))
-    monkeypatch.setattr(mod.openstack_sdk, "SDK_ERROR", None)
+    sdk_connect(lambda _auth: NS(object_store=fake))
     return fake
 
 
@@ -83,9 +82,8 @@ def test_bad_options_fail_cleanly_in_both_modes_before_anything_is_created(store
 
 
 @pytest.mark.parametrize("check", [True, False])
-def test_a_size_over_the_limit_is_refused_before_logging_in(monkeypatch, capsys, check):
+def test_a_size_over_the_limit_is_refused_before_logging_in(sdk_connect, capsys, check):
     logins = []
-    monkeypatch.setattr(mod.openstack_sdk, "connect", logins.append)
-    monkeypatch.setattr(mod.openstack_sdk, "SDK_ERROR", None)
+    sdk_connect(logins.append)
     rc, out = run({"size": 10 ** 12}, capsys, check=check)
     assert rc == 1 and "64 MiB" in out["msg"] and logins == []
