@@ -21,7 +21,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 help:
 	@echo "make lab    bootstrap this machine and converge the local lab (playbooks/lab.yml)"
-	@echo "make test   run every test stage (sanity, lint, ruff, changelog, docs, units, integration, molecule, lab)"
+	@echo "make test   run every test stage (sanity, lint, ruff, changelog, docs, ee, units, integration, molecule, lab)"
 	@echo "make docs   build the HTML docs into .build/docs/html"
 	@echo "make bench  run the benchmarks in bench/"
 

@@ -15,7 +15,7 @@ description:
     fields that differ. It creates the CI when no record carries the correlation id.
   - "Two backends: V(rest), a generic REST/JSON collection, and V(servicenow), the ServiceNow Table API
     (C(/api/now/table/<table>), looked up with C(sysparm_query), updated with C(PATCH) by C(sys_id))."
-  - Retries connection errors and HTTP 408, 425, 429 and 5xx answers with a bounded exponential backoff.
+  - Retries connection errors and HTTP 408, 425, 429, 500, 502, 503 and 504 answers with a bounded exponential backoff.
     A create whose answer was lost is looked up again before it is re-sent, so a retry cannot make a second CI.
   - More than one record with the correlation id is refused; merge them in the CMDB first.
   - "With V(servicenow), a C(^) in O(correlation_id) or O(correlation_field) is refused: an encoded query reads C(^)
