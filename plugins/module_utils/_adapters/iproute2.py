@@ -12,8 +12,12 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.errors import AdapterError
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.mtu import VXLAN_HEADROOM, Link
 
-# A blank namespace is a mistake (an empty variable), not a wish to work on the host's own links.
-BLANK_NAMESPACE = "namespace is blank: name a network namespace, or leave namespace out to work in the host's own"
+
+def check_namespace(namespace: Optional[str]) -> None:
+    """A blank namespace is a mistake (an empty variable), not a wish to work on the host's own links."""
+    if namespace is not None and not namespace.strip():
+        raise AdapterError("namespace is blank: name a network namespace, or leave namespace out to work in the host's own")
+
 
 RunCommand = Callable[..., Tuple[int, str, str]]
 
@@ -30,8 +34,7 @@ class Iproute2:
     """Runs ``ip`` (optionally inside a network namespace) through the module's run_command."""
 
     def __init__(self, run_command: RunCommand, ip_bin: str = "ip", namespace: Optional[str] = None):
-        if namespace is not None and not namespace.strip():
-            raise AdapterError(BLANK_NAMESPACE)
+        check_namespace(namespace)
         self._run = run_command
         self._ip = ip_bin
         self.namespace = namespace

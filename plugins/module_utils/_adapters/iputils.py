@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Callable, List, Optional, Sequence, Tuple
 
 from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.errors import AdapterError
-from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.iproute2 import BLANK_NAMESPACE
+from ansible_collections.hypercloud.builder.plugins.module_utils._adapters.iproute2 import check_namespace
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.mtu_path import payload
 
 RunCommand = Callable[..., Tuple[int, str, str]]
@@ -20,8 +20,7 @@ class Iputils:
 
     def __init__(self, run_command: RunCommand, ping: str, tracepath: Optional[str], ip_bin: Optional[str],
                  namespace: Optional[str] = None, timeout: float = 1.0):
-        if namespace is not None and not namespace.strip():
-            raise AdapterError(BLANK_NAMESPACE)
+        check_namespace(namespace)
         self._run = run_command
         self._ping = ping
         self._tracepath = tracepath
