@@ -10,8 +10,9 @@ and denominator, rounded once, at the end (ratios down to RATIO_PLACES decimals,
 So a worked example comes out to the digit. The inputs' percentages and ratios are read as exact
 decimals (``fractions.Fraction``: 0.1 is 1/10), once per cluster.
 
-Speed: a cluster's hosts are read once into columns with the sums every view needs, so the work per
-cluster is a few passes over its hosts (and VMs, for the slot policy) in the interpreter's builtins.
+Speed: a cluster's hosts are read once and grouped by model and state (a cluster holds a few host
+models), so every sum and check is taken once per group; only a few passes over the hosts (their
+names, and the slot and failover-host policies) remain per host, in the interpreter's builtins.
 
 Rules it follows (docs/capacity-planning.md, domain reference 2.2 and 2.3):
 * only connected hosts out of maintenance count, for HA and for the vmwareapi driver alike;
@@ -30,9 +31,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 from heapq import nsmallest
-from itertools import chain, compress, repeat
-from operator import floordiv, itemgetter, mul, neg
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from itertools import compress
+from operator import add, itemgetter
+from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors import PlanError
 
@@ -91,8 +92,7 @@ class Vm:
     powered_on: bool = True
 
 
-@dataclass(frozen=True)
-class Policy:
+class Policy(NamedTuple):
     """An admission-control policy; ``type`` is one of POLICIES."""
 
     type: str
@@ -129,8 +129,7 @@ class HaCapacity:
         return self.usable_memory_mb / self.memory_mb
 
 
-@dataclass(frozen=True)
-class NovaView:
+class NovaView(NamedTuple):
     """How the compute node sees the cluster (vmwareapi: one provider per cluster)."""
 
     vcpu_unit: str = "threads"
@@ -140,8 +139,7 @@ class NovaView:
     reserved_host_memory_mb: int = 0
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     settings: Dict[str, Any]
     alternatives: Dict[str, Optional[Dict[str, Any]]]
     before: Dict[str, Any]
@@ -153,6 +151,7 @@ class Plan:
 # Input: plain dicts (module options, or what vsphere_ha_capacity_info returns) to value objects.
 
 _PARSED: Dict[Tuple[type, Any], Fraction] = {}  # the same few inputs (25.0, 1.5, ...) recur across clusters
+_CACHED = {int, float, str}
 
 
 def _fraction(value: Any) -> Fraction:
@@ -171,12 +170,19 @@ def _fraction(value: Any) -> Fraction:
     return number
 
 
+_ABOVE_0: Dict[Tuple[type, Any], Fraction] = {}  # inputs already read as numbers above 0 (valid for every check)
+
+
 def _number(data: Mapping[str, Any], key: str, what: str, default: Any = None, positive: bool = False) -> Fraction:
     value = data.get(key)
     if value is None:
         if default is None:
             raise PlanError("%s: %s is required" % (what, key))
         value = default
+    kind = type(value)
+    number = _ABOVE_0.get((kind, value)) if kind in _CACHED else None
+    if number is not None:
+        return number
     if isinstance(value, bool):
         raise PlanError("%s: %s must be a number, not %r" % (what, key, value))
     try:
@@ -186,15 +192,20 @@ def _number(data: Mapping[str, Any], key: str, what: str, default: Any = None, p
     numerator = number.numerator
     if numerator < 0 or (positive and not numerator):
         raise PlanError("%s: %s must be %s, not %s" % (what, key, "above 0" if positive else "0 or more", value))
+    if numerator and kind in _CACHED:
+        if len(_ABOVE_0) >= 4096:
+            _ABOVE_0.clear()
+        _ABOVE_0[kind, value] = number
     return number
 
 
 def _int(data: Mapping[str, Any], key: str, what: str, default: Any = None, positive: bool = False) -> int:
     value = data.get(key)
-    if isinstance(value, int) and not isinstance(value, bool) and (value > 0 or (value == 0 and not positive)):
+    if value is None:
+        if isinstance(default, int):  # the defaults are all valid
+            return default
+    elif isinstance(value, int) and not isinstance(value, bool) and (value > 0 or (value == 0 and not positive)):
         return value
-    if value is None and isinstance(default, int):  # the defaults are all valid
-        return default
     number = _number(data, key, what, default, positive)
     if number.denominator != 1:
         raise PlanError("%s: %s must be a whole number, not %s" % (what, key, data.get(key)))
@@ -281,89 +292,94 @@ def nova_from_dict(data: Mapping[str, Any]) -> NovaView:
 
 
 # ---------------------------------------------------------------------------------------------
-# A cluster's hosts and VMs as columns, read once.
+# A cluster's hosts grouped by model and state, and its VMs as columns, read once.
 
-def _either(given: Sequence[Any], fallback: Sequence[int]) -> Sequence[int]:
-    """Per host, the given value or else the fallback (threads -> cores, capacity -> raw hardware)."""
-    if all(given):
-        return given
-    if not any(given):
-        return fallback
-    return [g or f for g, f in zip(given, fallback)]
+# What a host's share of the sums depends on: whether it counts (maintenance, connection state) and
+# its model (cores, MHz, memory, threads, HA capacities). A cluster holds a few such groups. The state
+# comes first: two groups then mostly differ in their first item, and compare fast.
+_SPEC_KEYS = ("maintenance", "connection_state", "cores", "cpu_mhz", "memory_mb", "threads", "cpu_capacity_mhz",
+              "memory_capacity_mb")
+_HOST_KEYS = ("name",) + _SPEC_KEYS
+_NAME = itemgetter("name")
+_VM_KEYS = ("cpu_reservation_mhz", "memory_reservation_mb", "memory_overhead_mb", "power_state")
+_INT_NONE = {int, type(None)}
+_INT = {int}
+Spec = Tuple[Any, ...]
 
 
 class _Hosts:
-    """A cluster's hosts as columns, with the sums both views need over the counted ones.
+    """A cluster's hosts as groups of equal hosts, with the sums both views need over the counted ones.
 
-    Columns hold every host; the few hosts that do not count (``skip``, their indexes) are subtracted
-    from the sums, and the per-host columns of the counted hosts (slot and failover-host policies
-    only) are built on demand.
+    Per host only its name and its group (``specs``) are kept; ``groups`` holds, per counted group,
+    its number of hosts and one host's HA CPU MHz and HA memory MB. Sums are taken over the groups, and
+    the per-host work (slot and failover-host policies only) looks each host's group up.
     """
 
-    __slots__ = ("all_names", "ignored", "count", "cores", "threads", "raw_cpu", "raw_mem", "ha_cpu_total",
-                 "ha_mem_total", "_skip", "_cores", "_mhz", "_memory", "_threads", "_cpu_cap", "_mem_cap", "_thread_mhz")
+    __slots__ = ("all_names", "name_set", "specs", "groups", "unique", "ignored", "count", "cores", "threads", "raw_cpu", "raw_mem",
+                 "ha_cpu_total", "ha_mem_total", "thread_mhz")
 
-    def __init__(self, names: Sequence[str], skip: Sequence[int], cores: Sequence[int], mhz: Sequence[int],
-                 memory: Sequence[int], threads: Sequence[Any], cpu_cap: Sequence[Any], mem_cap: Sequence[Any]) -> None:
-        """``threads``, ``cpu_cap`` and ``mem_cap`` per host: 0 or None falls back to cores / raw hardware."""
-        self.all_names, self._skip, self._cores, self._mhz, self._memory = names, skip, cores, mhz, memory
-        self._cpu_cap, self._mem_cap = cpu_cap, mem_cap
-        threads = self._threads = _either(threads, cores)
-        self.count = len(names) - len(skip)
-        self.cores, self.threads = sum(cores), sum(threads)
-        self.raw_cpu, self.raw_mem = sum(map(mul, cores, mhz)), sum(memory)
-        if skip:
-            self.ignored = sorted(names[i] for i in skip)
-            self.cores -= sum(cores[i] for i in skip)
-            self.threads -= sum(threads[i] for i in skip)
-            self.raw_cpu -= sum(cores[i] * mhz[i] for i in skip)
-            self.raw_mem -= sum(memory[i] for i in skip)
-        else:
-            self.ignored = []
-        self.ha_cpu_total = self.raw_cpu if not any(cpu_cap) else sum(self._counted(self._ha_cpu())[0])
-        self.ha_mem_total = self.raw_mem if not any(mem_cap) else sum(self._counted(self._ha_mem())[0])
-        self._thread_mhz = self.raw_cpu if threads is cores else -1
+    def __init__(self, names: Sequence[str], specs: Sequence[Spec], kinds: Mapping[Spec, int]) -> None:
+        """``specs`` per host: (maintenance, state, cores, MHz, memory, threads, CPU capacity, memory capacity);
+        0 or None threads / capacities fall back to cores / raw hardware. ``kinds``: each spec's count."""
+        self.all_names, self.specs, self.name_set = names, specs, set(names)
+        self.unique = len(self.name_set) == len(names)
+        groups: Dict[Spec, Tuple[int, int, int]] = {}
+        count = cores = threads = raw_cpu = raw_mem = ha_cpu = ha_mem = thread_mhz = 0
+        for spec, n in kinds.items():
+            maintenance, state, c, mhz, mem, thr, cpu_cap, mem_cap = spec
+            if maintenance or str(state or "connected") != "connected":
+                continue
+            thr, cpu = thr or c, c * mhz
+            groups[spec] = (n, cpu_cap or cpu, mem_cap or mem)
+            count += n
+            cores += n * c
+            threads += n * thr
+            raw_cpu += n * cpu
+            raw_mem += n * mem
+            ha_cpu += n * (cpu_cap or cpu)
+            ha_mem += n * (mem_cap or mem)
+            thread_mhz += n * thr * mhz
+        self.groups, self.count, self.cores, self.threads = groups, count, cores, threads
+        self.raw_cpu, self.raw_mem, self.ha_cpu_total, self.ha_mem_total = raw_cpu, raw_mem, ha_cpu, ha_mem
+        self.thread_mhz = thread_mhz
+        ignored = []
+        if count < len(names):
+            for spec, n in kinds.items():  # the few hosts that do not count, found group by group
+                at = -1
+                for _i in range(0 if spec in groups else n):
+                    at = specs.index(spec, at + 1)
+                    ignored.append(names[at])
+        self.ignored = sorted(ignored)
 
     def vcpus(self, unit: str) -> Tuple[int, int]:
         """Nova's VCPU total in ``unit`` and their MHz (a vCPU at its host's core MHz)."""
-        if unit != "threads":
-            return self.cores, self.raw_cpu
-        if self._thread_mhz < 0:
-            threads, mhz = self._threads, self._mhz
-            self._thread_mhz = sum(map(mul, threads, mhz)) - sum(threads[i] * mhz[i] for i in self._skip)
-        return self.threads, self._thread_mhz
+        return (self.threads, self.thread_mhz) if unit == "threads" else (self.cores, self.raw_cpu)
 
-    def _ha_cpu(self) -> Sequence[int]:
-        return _either(self._cpu_cap, list(map(mul, self._cores, self._mhz)))
 
-    def _ha_mem(self) -> Sequence[int]:
-        return _either(self._mem_cap, self._memory)
+def _count(specs: List[Spec]) -> Dict[Spec, int]:
+    """How many hosts each group has (as collections.Counter, faster for a few groups: the first host's
+    group, mostly the largest, is counted as what the others leave)."""
+    kinds: Dict[Spec, int] = dict.fromkeys(specs)
+    if not kinds:
+        return kinds
+    first = specs[0]
+    others = 0
+    for spec in kinds:
+        if spec is not first:
+            kinds[spec] = n = specs.count(spec)
+            others += n
+    kinds[first] = len(specs) - others
+    return kinds
 
-    def _counted(self, *columns: Sequence[Any]) -> List[Sequence[Any]]:
-        """``columns`` restricted to the counted hosts."""
-        if not self._skip:
-            return list(columns)
-        keep = [True] * len(self.all_names)
-        for i in self._skip:
-            keep[i] = False
-        return [list(compress(column, keep)) for column in columns]
 
-    def columns(self) -> List[Sequence[Any]]:
-        """Names, HA CPU MHz and HA memory MB of the counted hosts."""
-        return self._counted(self.all_names, self._ha_cpu(), self._ha_mem())
+def _host_spec(h: Host) -> Spec:
+    return (h.maintenance, "connected" if h.connected else "disconnected", h.cores, h.cpu_mhz, h.memory_mb, h.threads,
+            h.cpu_capacity_mhz, h.memory_capacity_mb)
 
 
 def _hosts_of(hosts: Sequence[Host]) -> _Hosts:
-    return _Hosts([h.name for h in hosts], [i for i, h in enumerate(hosts) if not h.counted], [h.cores for h in hosts],
-                  [h.cpu_mhz for h in hosts], [h.memory_mb for h in hosts], [h.threads for h in hosts],
-                  [h.cpu_capacity_mhz for h in hosts], [h.memory_capacity_mb for h in hosts])
-
-
-_HOST_KEYS = ("name", "cores", "cpu_mhz", "memory_mb", "threads", "cpu_capacity_mhz", "memory_capacity_mb",
-              "connection_state", "maintenance")
-_VM_KEYS = ("cpu_reservation_mhz", "memory_reservation_mb", "memory_overhead_mb", "power_state")
-_INT_NONE = {int, type(None)}
-_STR = {str}
+    specs = list(map(_host_spec, hosts))
+    return _Hosts([h.name for h in hosts], specs, _count(specs))
 
 
 def _rows(items: Sequence[Any], keys: Tuple[str, ...]) -> Optional[List[Tuple[Any, ...]]]:
@@ -378,23 +394,27 @@ def _rows(items: Sequence[Any], keys: Tuple[str, ...]) -> Optional[List[Tuple[An
         return None
 
 
+def _spec_ok(spec: Spec) -> bool:
+    """Cores, MHz and memory are ints above 0; threads and capacities None or ints, 0 or more."""
+    cores, mhz, memory, threads, cpu_cap, mem_cap = spec[2:]
+    return (_INT.issuperset(map(type, (cores, mhz, memory))) and cores > 0 and mhz > 0 and memory > 0
+            and _INT_NONE.issuperset(map(type, (threads, cpu_cap, mem_cap)))
+            and all(v is None or v >= 0 for v in (threads, cpu_cap, mem_cap)))
+
+
 def _hosts_from_dicts(hosts: Sequence[Mapping[str, Any]]) -> _Hosts:
-    """Like ``[host_from_dict(h) for h in hosts]`` (same checks, same messages), without an object per host."""
-    rows = _rows(hosts, _HOST_KEYS) if hosts else None
-    if rows:
-        names, cores, mhz, memory, threads, cpu_cap, mem_cap, states, maintenance = zip(*rows)
-        count = len(names)
-        required = cores + mhz + memory
-        # Optional columns nobody set (all None) need no look; the others join the check.
-        numbers = required + tuple(chain.from_iterable(c for c in (threads, cpu_cap, mem_cap) if c.count(None) != count))
-        # ints (None for the optional ones), the required ones above 0, none below 0, names non-empty strings
-        if (set(map(type, numbers)) <= _INT_NONE and all(required) and min(filter(None, numbers)) > 0
-                and set(map(type, names)) == _STR and all(names)):
-            if states.count("connected") == count or not any(s != "connected" and s for s in states):
-                skip = list(compress(range(count), maintenance))
-            else:
-                skip = [i for i, (s, m) in enumerate(zip(states, maintenance)) if m or str(s or "connected") != "connected"]
-            return _Hosts(names, skip, cores, mhz, memory, threads, cpu_cap, mem_cap)
+    """Like ``_hosts_of([host_from_dict(h) for h in hosts])`` (same checks, same messages), without an
+    object per host: each group of equal hosts is checked once."""
+    try:
+        names = list(map(_NAME, hosts))
+        specs = _rows(hosts, _SPEC_KEYS)
+        if names and specs:
+            kinds = _count(specs)
+            "".join(names)  # names are strings: join refuses anything else
+            if all(names) and all(map(_spec_ok, kinds)):
+                return _Hosts(names, specs, kinds)
+    except (KeyError, TypeError):
+        pass
     # Anything unusual (strings, floats, a bad value): the per-host reader, which names the host at fault.
     return _hosts_of([host_from_dict(h) for h in hosts])
 
@@ -414,10 +434,13 @@ def _vms_from_dicts(vms: Sequence[Mapping[str, Any]]) -> Tuple[List[int], List[i
     if rows:
         cpu, memory, overhead, states = zip(*rows)
         values = cpu + memory + overhead
-        if set(map(type, values)) <= _INT_NONE and min(filter(None, values), default=0) >= 0:
+        types = set(map(type, values))
+        if types <= _INT_NONE and min(filter(None, values), default=0) >= 0:
             if states.count("poweredOn") != len(states) and any(s != "poweredOn" and s for s in states):
                 on = [str(s or "poweredOn") == "poweredOn" for s in states]
                 cpu, memory, overhead = compress(cpu, on), compress(memory, on), compress(overhead, on)
+            if types == _INT:  # no value left unset
+                return list(cpu), list(map(add, memory, overhead))
             return [c or 0 for c in cpu], [(m or 0) + (o or 0) for m, o in zip(memory, overhead)]
     return _vms_of([vm_from_dict(v) for v in vms])
 
@@ -443,8 +466,7 @@ def slot_size(vms: Sequence[Vm], policy: Policy) -> Tuple[int, int]:
 
 def _ha(hosts: _Hosts, vm_cpu: Sequence[int], vm_mem: Sequence[int], policy: Policy) -> Tuple[Rational, Rational, Dict[str, Any]]:
     """(usable CPU MHz, usable memory MB, slot details) that HA admission control admits under ``policy``."""
-    names = hosts.all_names
-    if len(set(names)) != len(names):
+    if not hosts.unique:
         raise PlanError("host names must be unique")
     if not hosts.count:
         raise PlanError("no connected host out of maintenance mode: HA has no capacity to plan with")
@@ -455,20 +477,21 @@ def _ha(hosts: _Hosts, vm_cpu: Sequence[int], vm_mem: Sequence[int], policy: Pol
         (cpu_n, cpu_d), (mem_n, mem_d) = policy.cpu_percent.as_integer_ratio(), policy.memory_percent.as_integer_ratio()
         return ((hosts.ha_cpu_total * (100 * cpu_d - cpu_n), 100 * cpu_d),
                 (hosts.ha_mem_total * (100 * mem_d - mem_n), 100 * mem_d), {})
+    groups = hosts.groups
     if kind == "failover_hosts":
         if not policy.failover_hosts:
             raise PlanError("failover_hosts policy: name at least one dedicated failover host")
         spare = set(policy.failover_hosts)
-        unknown = sorted(spare - set(names))
+        unknown = sorted(spare - hosts.name_set)
         if unknown:
             raise PlanError("failover_hosts policy: unknown host(s) %s" % ", ".join(unknown))
-        counted_names, ha_cpu, ha_mem = hosts.columns()
-        picked = [name in spare for name in counted_names]
-        if sum(picked) >= hosts.count:
+        names, specs = hosts.all_names, hosts.specs
+        picked = [groups[specs[at]] for at in map(names.index, spare) if specs[at] in groups]
+        if len(picked) >= hosts.count:
             raise PlanError("failover_hosts policy: all %d counted hosts are failover hosts, none is left for VMs"
                             % hosts.count)
-        return ((hosts.ha_cpu_total - sum(compress(ha_cpu, picked)), 1),
-                (hosts.ha_mem_total - sum(compress(ha_mem, picked)), 1), {})
+        return ((hosts.ha_cpu_total - sum(cpu for _n, cpu, _mem in picked), 1),
+                (hosts.ha_mem_total - sum(mem for _n, _cpu, mem in picked), 1), {})
 
     level = policy.failover_level
     if level < 1:
@@ -477,34 +500,46 @@ def _ha(hosts: _Hosts, vm_cpu: Sequence[int], vm_mem: Sequence[int], policy: Pol
         raise PlanError("slots policy: cannot tolerate %d host failure(s) with %d connected host(s) out of "
                         "maintenance; failover_level must be below the number of hosts" % (level, hosts.count))
     cpu, memory = _slot_size(vm_cpu, vm_mem, policy)
-    counted_names, ha_cpu, ha_mem = hosts.columns()
-    if memory:
-        per_host = [c if c < m else m for c, m in zip(map(floordiv, ha_cpu, repeat(cpu)), map(floordiv, ha_mem, repeat(memory)))]
-    else:
-        per_host = list(map(floordiv, ha_cpu, repeat(cpu)))
+    # Slots per host, once per group: min(CPU / slot CPU, memory / slot memory).
+    slots_of = {spec: min(c // cpu, m // memory) if memory else c // cpu for spec, (_n, c, m) in groups.items()}
+    names, specs = hosts.all_names, hosts.specs
+    values = sorted(set(slots_of.values()), reverse=True)
+    # Per counted host (a spec is hashed anew at each look-up: only when the groups differ in slots).
+    per_host = dict.fromkeys(names, values[0]) if len(values) == 1 else dict(zip(names, map(slots_of.get, specs)))
+    for name in hosts.ignored:
+        del per_host[name]
     if not (policy.slot_cpu_mhz or policy.slot_memory_mb):
         used = len(vm_cpu)  # the slot is the largest reservation: every VM fits in one
     else:
         # A VM above a fixed slot takes several slots (ceiling divisions); an unreserved VM one slot.
         used = sum([max(-(-(c or 1) // cpu), -(-m // memory)) for c, m in zip(vm_cpu, vm_mem)])
-    total = sum(per_host)
-    # HA removes the ``level`` hosts with the most slots (ties: by name).
-    removed = nsmallest(level, zip(map(neg, per_host), counted_names, ha_mem))
-    remaining = total + sum(n for n, _name, _mem in removed)
+    total = sum(groups[spec][0] * n for spec, n in slots_of.items())
+    # HA removes the ``level`` hosts with the most slots (ties: by name): from the hosts with the most
+    # slots first (with one slot count, every counted host).
+    if len(values) == 1:
+        removed = nsmallest(level, per_host)
+    else:
+        removed = []
+        for value in values:
+            removed += nsmallest(level - len(removed), [name for name, n in per_host.items() if n == value])
+            if len(removed) == level:
+                break
+    remaining = total - values[0] * level if len(values) == 1 else total - sum(map(per_host.__getitem__, removed))
     # Current failover level: hosts removed, most slots first, while the powered-on VMs keep a slot
     # (at most all hosts but one: when the smallest host alone holds them, no need to walk the hosts).
     tolerated = hosts.count - 1
-    if min(per_host) < used:
+    if values[-1] < used:
         tolerated, left = 0, total
-        for n in sorted(per_host, reverse=True)[:-1]:
+        for n in sorted(per_host.values(), reverse=True)[:-1]:
             if left - n < used:
                 break
             left -= n
             tolerated += 1
-    usable_mem = remaining * memory if memory else hosts.ha_mem_total - sum(m for _n, _name, m in removed)
-    slots = dict(cpu_mhz=cpu, memory_mb=memory, per_host=dict(zip(counted_names, per_host)),
-                 removed_hosts=[name for _n, name, _mem in removed], total=total, usable=remaining, used=used,
-                 unreserved=max(remaining - used, 0), current_failover_level=tolerated)
+    # With no memory in the slot, the memory HA keeps is what the removed hosts leave.
+    usable_mem = remaining * memory if memory else hosts.ha_mem_total - sum(
+        groups[specs[names.index(name)]][2] for name in removed)
+    slots = dict(cpu_mhz=cpu, memory_mb=memory, per_host=per_host, removed_hosts=removed, total=total, usable=remaining,
+                 used=used, unreserved=max(remaining - used, 0), current_failover_level=tolerated)
     return (remaining * cpu, 1), (usable_mem, 1), slots
 
 
@@ -522,16 +557,15 @@ def ha_capacity(hosts: Sequence[Host], vms: Sequence[Vm], policy: Policy) -> HaC
 
 def _q(numerator: int, denominator: int) -> Number:
     """numerator / denominator as int when whole, else the nearest float (for JSON)."""
-    whole, rest = divmod(numerator, denominator)
-    return numerator / denominator if rest else whole
+    return numerator / denominator if numerator % denominator else numerator // denominator
 
 
 def _summary(policy: str, count: int, ignored: Sequence[str], cores: int, threads: int, raw_cpu: int, raw_mem: int,
              cpu: Rational, mem: Rational, slots: Dict[str, Any]) -> Dict[str, Any]:
-    out = dict(policy=policy, hosts=count, ignored_hosts=list(ignored), cores=cores, threads=threads,
-               physical_cpu_mhz=raw_cpu, physical_memory_mb=raw_mem, cpu_mhz=_q(*cpu), cpu_ghz=_q(cpu[0], cpu[1] * 1000),
-               memory_mb=_q(*mem), memory_gb=_q(mem[0], mem[1] * 1024), cpu_fraction=cpu[0] / (cpu[1] * raw_cpu),
-               memory_fraction=mem[0] / (mem[1] * raw_mem))
+    out = {"policy": policy, "hosts": count, "ignored_hosts": list(ignored), "cores": cores, "threads": threads,
+           "physical_cpu_mhz": raw_cpu, "physical_memory_mb": raw_mem, "cpu_mhz": _q(*cpu),
+           "cpu_ghz": _q(cpu[0], cpu[1] * 1000), "memory_mb": _q(*mem), "memory_gb": _q(mem[0], mem[1] * 1024),
+           "cpu_fraction": cpu[0] / (cpu[1] * raw_cpu), "memory_fraction": mem[0] / (mem[1] * raw_mem)}
     if slots:
         out["slots"] = slots
     return out
@@ -550,10 +584,11 @@ def _nova(hosts: _Hosts, unit: str, cpu_ratio: Rational, ram_ratio: Rational, re
     cap_vcpus = max(vcpus - reserved_cpus, 0) * cpu_ratio[0] // cpu_ratio[1]
     cap_mem = max(memory - reserved_mb, 0) * ram_ratio[0] // ram_ratio[1]
     # A vCPU is worth its host's core MHz; a reserved vCPU the average of them.
-    return dict(vcpu_unit=unit, vcpus_total=vcpus, memory_mb_total=memory, cpu_allocation_ratio=cpu_ratio[0] / cpu_ratio[1],
-                ram_allocation_ratio=ram_ratio[0] / ram_ratio[1], reserved_host_cpus=reserved_cpus,
-                reserved_host_memory_mb=reserved_mb, vcpus=cap_vcpus, cpu_mhz=_q(cap_vcpus * mhz, vcpus),
-                cpu_ghz=_q(cap_vcpus * mhz, vcpus * 1000), memory_mb=cap_mem, memory_gb=_q(cap_mem, 1024))
+    return {"vcpu_unit": unit, "vcpus_total": vcpus, "memory_mb_total": memory,
+            "cpu_allocation_ratio": cpu_ratio[0] / cpu_ratio[1], "ram_allocation_ratio": ram_ratio[0] / ram_ratio[1],
+            "reserved_host_cpus": reserved_cpus, "reserved_host_memory_mb": reserved_mb, "vcpus": cap_vcpus,
+            "cpu_mhz": _q(cap_vcpus * mhz, vcpus), "cpu_ghz": _q(cap_vcpus * mhz, vcpus * 1000), "memory_mb": cap_mem,
+            "memory_gb": _q(cap_mem, 1024)}
 
 
 def nova_capacity(hosts: Sequence[Host], nova: NovaView) -> Dict[str, Any]:
@@ -579,8 +614,8 @@ def _settings(vcpus: int, memory: int, nova: NovaView, target_vcpus: Rational, t
         ram = target_mem[0] * _SCALE // (target_mem[1] * (memory - res_mem))
         if cpu <= 0 or ram <= 0:
             return None  # Nova reads a ratio of 0.0 as "unset"
-        settings = dict(cpu_allocation_ratio=cpu / _SCALE, ram_allocation_ratio=ram / _SCALE,
-                        reserved_host_cpus=res_cpus, reserved_host_memory_mb=res_mem)
+        settings = {"cpu_allocation_ratio": cpu / _SCALE, "ram_allocation_ratio": ram / _SCALE,
+                    "reserved_host_cpus": res_cpus, "reserved_host_memory_mb": res_mem}
         if cpu < 2 ** 53 and ram < 2 ** 53:  # the float's decimal text is then exactly n / 10^RATIO_PLACES
             return settings, (cpu, _SCALE), (ram, _SCALE)
         return settings, _float_ratio(settings["cpu_allocation_ratio"]), _float_ratio(settings["ram_allocation_ratio"])
@@ -589,9 +624,9 @@ def _settings(vcpus: int, memory: int, nova: NovaView, target_vcpus: Rational, t
     cpu_n = vcpus * target_vcpus[1] * keep_cpu[0] - target_vcpus[0] * keep_cpu[1]
     mem_n = memory * target_mem[1] * keep_ram[0] - target_mem[0] * keep_ram[1]
     cpu_ratio, ram_ratio = keep_cpu[0] / keep_cpu[1], keep_ram[0] / keep_ram[1]
-    settings = dict(cpu_allocation_ratio=cpu_ratio, ram_allocation_ratio=ram_ratio,
-                    reserved_host_cpus=-(-cpu_n // (target_vcpus[1] * keep_cpu[0])) if cpu_n > 0 else 0,
-                    reserved_host_memory_mb=-(-mem_n // (target_mem[1] * keep_ram[0])) if mem_n > 0 else 0)
+    settings = {"cpu_allocation_ratio": cpu_ratio, "ram_allocation_ratio": ram_ratio,
+                "reserved_host_cpus": -(-cpu_n // (target_vcpus[1] * keep_cpu[0])) if cpu_n > 0 else 0,
+                "reserved_host_memory_mb": -(-mem_n // (target_mem[1] * keep_ram[0])) if mem_n > 0 else 0}
     return settings, _float_ratio(cpu_ratio), _float_ratio(ram_ratio)
 
 
@@ -601,13 +636,12 @@ def _plan(hosts: _Hosts, vm_cpu: Sequence[int], vm_mem: Sequence[int], policy: P
         raise PlanError("mode must be full or overcommit, not %r" % mode)
     if method not in METHODS:
         raise PlanError("method must be ratio or reserved, not %r" % method)
-    headroom = _number({"headroom_percent": headroom_percent}, "headroom_percent", "plan", default=0).as_integer_ratio()
+    given = {"headroom_percent": headroom_percent, "cpu_overcommit": cpu_overcommit, "ram_overcommit": ram_overcommit}
+    headroom = _number(given, "headroom_percent", "plan", default=0).as_integer_ratio()
     if headroom[0] >= 100 * headroom[1]:
         raise PlanError("plan: headroom_percent must be below 100, not %s" % headroom_percent)
-    over_cpu = _number({"cpu_overcommit": cpu_overcommit}, "cpu_overcommit", "plan",
-                       default=nova.cpu_allocation_ratio, positive=True).as_integer_ratio()
-    over_ram = _number({"ram_overcommit": ram_overcommit}, "ram_overcommit", "plan",
-                       default=nova.ram_allocation_ratio, positive=True).as_integer_ratio()
+    over_cpu = _number(given, "cpu_overcommit", "plan", default=nova.cpu_allocation_ratio, positive=True).as_integer_ratio()
+    over_ram = _number(given, "ram_overcommit", "plan", default=nova.ram_allocation_ratio, positive=True).as_integer_ratio()
     usable_cpu, usable_mem, slots = _ha(hosts, vm_cpu, vm_mem, policy)
     # keep = 1 - headroom / 100
     keep_n, keep_d = 100 * headroom[1] - headroom[0], 100 * headroom[1]
@@ -643,10 +677,10 @@ def _plan(hosts: _Hosts, vm_cpu: Sequence[int], vm_mem: Sequence[int], policy: P
                         nova.ram_allocation_ratio.as_integer_ratio(), nova.reserved_host_cpus, nova.reserved_host_memory_mb)
     nova_after = _nova(hosts, nova.vcpu_unit, cpu_ratio, ram_ratio, settings["reserved_host_cpus"],
                        settings["reserved_host_memory_mb"])
-    return Plan(settings=settings, alternatives=dict(ratio=by_ratio[0] if by_ratio else None, reserved=by_reserved[0]),
-                before=dict(ha=summary, nova=nova_before), after=dict(ha=summary, nova=nova_after),
-                explanation=_explain(hosts, policy.type, slots, summary, cpu_pct, mem_pct, nova, mode, method, headroom,
-                                     over_cpu, over_ram, nova_before, nova_after, settings))
+    return Plan(settings, {"ratio": by_ratio[0] if by_ratio else None, "reserved": by_reserved[0]},
+                {"ha": summary, "nova": nova_before}, {"ha": summary, "nova": nova_after},
+                _explain(hosts, policy.type, slots, summary, cpu_pct, mem_pct, nova, mode, method, headroom,
+                         over_cpu, over_ram, nova_before, nova_after, settings))
 
 
 def plan_capacity(hosts: Sequence[Host], vms: Sequence[Vm], policy: Policy, nova: NovaView, mode: str = "full",
@@ -677,16 +711,16 @@ def plan_cluster(hosts: Sequence[Mapping[str, Any]], vms: Sequence[Mapping[str, 
                  headroom_percent, cpu_overcommit, ram_overcommit)
 
 
-_FORMATTED: Dict[float, str] = {}  # ratios and shares recur across clusters
+# Numbers already formatted: ratios and shares recur across clusters. An int and a float of the same
+# value format alike ("2" for 2 and 2.0), so they may share an entry.
+_FORMATTED: Dict[Number, str] = {}
 
 
 def _fmt(value: Any) -> str:
     """A number for the explanation: at most 4 decimals, no trailing zeros."""
-    if not isinstance(value, float):
-        return str(value)
     text = _FORMATTED.get(value)
     if text is None:
-        text = ("%.4f" % value).rstrip("0").rstrip(".")
+        text = ("%.4f" % value).rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
         if len(_FORMATTED) >= 4096:
             _FORMATTED.clear()
         _FORMATTED[value] = text
@@ -697,31 +731,32 @@ def _explain(hosts: _Hosts, policy: str, slots: Dict[str, Any], ha: Dict[str, An
              nova: NovaView, mode: str, method: str, headroom: Rational, over_cpu: Rational, over_ram: Rational,
              nb: Dict[str, Any], na: Dict[str, Any], chosen: Dict[str, Any]) -> List[str]:
     """The plan in sentences, for the operator reading the task output."""
-    lines = ["%d host(s) counted (%d cores, %d threads, %s GHz, %s GB)%s." % (
-        hosts.count, hosts.cores, hosts.threads, _fmt(_q(hosts.raw_cpu, 1000)), _fmt(_q(hosts.raw_mem, 1024)),
-        "; not counted (disconnected or in maintenance): %s" % ", ".join(hosts.ignored) if hosts.ignored else "")]
+    fmt = _fmt
+    not_counted = f"; not counted (disconnected or in maintenance): {', '.join(hosts.ignored)}" if hosts.ignored else ""
+    lines = [f"{hosts.count} host(s) counted ({hosts.cores} cores, {hosts.threads} threads, "
+             f"{fmt(_q(hosts.raw_cpu, 1000))} GHz, {fmt(_q(hosts.raw_mem, 1024))} GB){not_counted}."]
     if policy == "disabled":
         lines.append("HA admission control is disabled: it holds nothing back.")
     elif policy == "slots":
-        lines.append("Slot policy: slot %d MHz / %d MB, %d slot(s) in the cluster; removing the %d host(s) with the most "
-                     "slots (%s) leaves %d slot(s), %d used by powered-on VMs." % (
-                         slots["cpu_mhz"], slots["memory_mb"], slots["total"], len(slots["removed_hosts"]),
-                         ", ".join(slots["removed_hosts"]), slots["usable"], slots["used"]))
-    lines.append("HA-usable capacity (%s policy): %s GHz (%s%%) and %s GB (%s%%)." % (
-        policy, _fmt(ha["cpu_ghz"]), _fmt(cpu_pct), _fmt(ha["memory_gb"]), _fmt(mem_pct)))
-    lines.append("Nova now (%s as vCPUs, ratios %s / %s, reserved %d vCPU / %d MB) promises %d vCPU = %s GHz and %s GB." % (
-        nova.vcpu_unit, _fmt(nb["cpu_allocation_ratio"]), _fmt(nb["ram_allocation_ratio"]), nb["reserved_host_cpus"],
-        nb["reserved_host_memory_mb"], nb["vcpus"], _fmt(nb["cpu_ghz"]), _fmt(nb["memory_gb"])))
-    less = " less %s%% headroom" % _fmt(_q(*headroom)) if headroom[0] else ""
+        removed = slots["removed_hosts"]
+        lines.append(f"Slot policy: slot {slots['cpu_mhz']} MHz / {slots['memory_mb']} MB, {slots['total']} slot(s) in the "
+                     f"cluster; removing the {len(removed)} host(s) with the most slots ({', '.join(removed)}) leaves "
+                     f"{slots['usable']} slot(s), {slots['used']} used by powered-on VMs.")
+    lines.append(f"HA-usable capacity ({policy} policy): {fmt(ha['cpu_ghz'])} GHz ({fmt(cpu_pct)}%) and "
+                 f"{fmt(ha['memory_gb'])} GB ({fmt(mem_pct)}%).")
+    lines.append(f"Nova now ({nova.vcpu_unit} as vCPUs, ratios {fmt(nb['cpu_allocation_ratio'])} / "
+                 f"{fmt(nb['ram_allocation_ratio'])}, reserved {nb['reserved_host_cpus']} vCPU / "
+                 f"{nb['reserved_host_memory_mb']} MB) promises {nb['vcpus']} vCPU = {fmt(nb['cpu_ghz'])} GHz and "
+                 f"{fmt(nb['memory_gb'])} GB.")
+    less = f" less {fmt(_q(*headroom))}% headroom" if headroom[0] else ""
     if mode == "full":
-        lines.append("Mode full: every VM reserves all its vCPUs and memory, so Nova must promise no more than HA admits"
-                     "%s." % less)
+        lines.append(f"Mode full: every VM reserves all its vCPUs and memory, so Nova must promise no more than HA admits"
+                     f"{less}.")
     else:
-        lines.append("Mode overcommit: %s x CPU and %s x memory on top of the HA-usable share%s." % (
-            _fmt(over_cpu[0] / over_cpu[1]), _fmt(over_ram[0] / over_ram[1]), less))
-    lines.append("Plan (%s): cpu_allocation_ratio %s, ram_allocation_ratio %s, reserved_host_cpus %d, "
-                 "reserved_host_memory_mb %d; Nova then promises %d vCPU = %s GHz and %s GB." % (
-                     method, _fmt(chosen["cpu_allocation_ratio"]), _fmt(chosen["ram_allocation_ratio"]),
-                     chosen["reserved_host_cpus"], chosen["reserved_host_memory_mb"], na["vcpus"], _fmt(na["cpu_ghz"]),
-                     _fmt(na["memory_gb"])))
+        lines.append(f"Mode overcommit: {fmt(over_cpu[0] / over_cpu[1])} x CPU and {fmt(over_ram[0] / over_ram[1])} x "
+                     f"memory on top of the HA-usable share{less}.")
+    lines.append(f"Plan ({method}): cpu_allocation_ratio {fmt(chosen['cpu_allocation_ratio'])}, ram_allocation_ratio "
+                 f"{fmt(chosen['ram_allocation_ratio'])}, reserved_host_cpus {chosen['reserved_host_cpus']}, "
+                 f"reserved_host_memory_mb {chosen['reserved_host_memory_mb']}; Nova then promises {na['vcpus']} vCPU = "
+                 f"{fmt(na['cpu_ghz'])} GHz and {fmt(na['memory_gb'])} GB.")
     return lines

@@ -135,6 +135,77 @@ def test_slot_details():
     assert ha.slots["current_failover_level"] == 2
 
 
+def reference_slots(hosts, vms, level):
+    """vSphere's slot algorithm host by host, written plainly (the calculator works group by group)."""
+    cpu, memory = slot_size(vms, Policy("slots"))
+    per_host = {}
+    for h in hosts:
+        if h.connected and not h.maintenance:
+            ha_cpu, ha_mem = h.cpu_capacity_mhz or h.cores * h.cpu_mhz, h.memory_capacity_mb or h.memory_mb
+            per_host[h.name] = min(ha_cpu // cpu, ha_mem // memory) if memory else ha_cpu // cpu
+    removed = sorted(per_host, key=lambda name: (-per_host[name], name))[:level]
+    total = sum(per_host.values())
+    usable = total - sum(per_host[name] for name in removed)
+    used = sum(1 for vm in vms if vm.powered_on)
+    tolerated, left = 0, total
+    for n in sorted(per_host.values(), reverse=True)[:-1]:
+        if left - n < used:
+            break
+        left, tolerated = left - n, tolerated + 1
+    if memory:
+        usable_mem = usable * memory
+    else:
+        kept = [h for h in hosts if h.name in per_host and h.name not in removed]
+        usable_mem = sum(h.memory_capacity_mb or h.memory_mb for h in kept)
+    return dict(per_host=per_host, removed_hosts=removed, total=total, usable=usable, used=used,
+                current_failover_level=tolerated), (usable * cpu, usable_mem)
+
+
+def hosts_of(*groups):
+    """Hosts named h00, h01, ... from (how many, Host keyword arguments) groups, interleaved by name."""
+    out = []
+    for count, kwargs in groups:
+        for _i in range(count):
+            out.append(Host("h%02d" % (len(out) * 7 % 23), **kwargs))
+    return out
+
+
+MODEL_A = dict(cores=16, cpu_mhz=2000, memory_mb=64 * GB)
+MODEL_B = dict(cores=8, cpu_mhz=4000, memory_mb=64 * GB)  # the same MHz and memory as A: as many slots
+MODEL_BIG = dict(cores=64, cpu_mhz=3000, memory_mb=1024 * GB)
+SLOT_GROUPS = [
+    # (case, hosts, vms, failover level)
+    ("two models with as many slots: ties broken by name", hosts_of((3, MODEL_A), (3, MODEL_B)),
+     [Vm("a", 2000, 8192, 0)], 2),
+    ("the removed hosts span two groups", hosts_of((1, MODEL_BIG), (4, MODEL_A)), [Vm("a", 2000, 8192, 0)], 2),
+    ("no memory in the slot: the removed hosts' memory, group by group", hosts_of((1, MODEL_BIG), (3, MODEL_A)), [], 2),
+    ("hosts out of count in every group",
+     hosts_of((3, MODEL_A), (2, dict(MODEL_A, maintenance=True)), (2, MODEL_BIG), (1, dict(MODEL_BIG, connected=False))),
+     [Vm("a", 1000, 4096, 64)], 1),
+    ("more VMs than the smallest host holds: the current failover level walks the hosts",
+     hosts_of((1, MODEL_BIG), (3, dict(cores=4, cpu_mhz=2000, memory_mb=16 * GB))),
+     [Vm("v%d" % i, 2000, 4096, 0) for i in range(30)], 1),
+    ("HA capacities below the hardware in one group",
+     hosts_of((2, MODEL_A), (2, dict(MODEL_A, cpu_capacity_mhz=20000, memory_capacity_mb=32 * GB))),
+     [Vm("a", 3000, 2048, 0)], 1),
+]
+
+
+@pytest.mark.parametrize("case,hosts,vms,level", SLOT_GROUPS, ids=[g[0] for g in SLOT_GROUPS])
+def test_slots_by_group_match_the_host_by_host_algorithm(case, hosts, vms, level):
+    expected, usable = reference_slots(hosts, vms, level)
+    for given in (hosts, as_dicts(hosts)):  # the value objects and the module's dicts take one path each
+        if given is hosts:
+            ha = ha_capacity(hosts, vms, Policy("slots", failover_level=level))
+            slots, got = ha.slots, (ha.usable_cpu_mhz, ha.usable_memory_mb)
+        else:
+            plan = plan_cluster(given, vm_dicts(vms), dict(type="slots", failover_level=level), dict(vcpu_unit="cores"))
+            slots, got = plan.before["ha"]["slots"], (plan.before["ha"]["cpu_mhz"], plan.before["ha"]["memory_mb"])
+        assert {key: slots[key] for key in expected} == expected, case
+        assert list(slots["per_host"]) == list(expected["per_host"]), "per_host keeps the hosts' order"
+        assert got == usable, case
+
+
 @pytest.mark.parametrize("vms,policy,expected", [
     ([], Policy("slots"), (32, 0)),
     ([Vm("a", 10, 0, 0)], Policy("slots"), (32, 0)),
