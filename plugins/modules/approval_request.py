@@ -25,7 +25,8 @@ description:
   - "States: V(requested), V(awaiting_stage_N), V(approved), V(rejected), V(expired), V(provisioned), V(failed)."
   - Every change is an event in an append-only, hash-chained audit log;
     M(hypercloud.builder.approval_request_info) shows it and verifies the chain.
-  - Check mode computes the same events and writes nothing, not even a new store file.
+  - Check mode computes the same events and writes nothing, not even a new store file. A run that
+    fails, or has nothing to record, does not create the store file either.
 author:
   - hypercloud.builder contributors (@hypercloud)
 extends_documentation_fragment:
@@ -194,6 +195,7 @@ request:
            "outcome": {}, "submitted_at": "2026-03-02T10:00:00.000000Z", "updated_at": "2026-03-02T10:15:00.123456Z"}
 """
 
+import os
 from datetime import datetime, timezone
 
 from ansible_collections.hypercloud.builder.plugins.module_utils._adapters import approval_store_pg
@@ -278,9 +280,17 @@ class ApprovalRequest(HypercloudModule):
         rid, url = self.params["request_id"], self.params["store_url"]
         if url:
             self.require("psycopg", approval_store_pg.PSYCOPG_ERROR)
-        with open_store(self.params["store"], url).transaction(write=not self.check_mode) as tx:
-            before, after, records = plan_and_append(tx, rid, lambda history: self.plan(history, utc_now()),
-                                                     apply=not self.check_mode)
+        store, write = open_store(self.params["store"], url), not self.check_mode
+
+        def planner(history):
+            return self.plan(history, utc_now())
+
+        if write and not url and not os.path.exists(store.path):
+            # A new SQLite store is made only for a change: bad input, or nothing to record, leaves no file.
+            with store.transaction(write=False) as tx:
+                write = bool(plan_and_append(tx, rid, planner, apply=False)[2])
+        with store.transaction(write=write) as tx:
+            before, after, records = plan_and_append(tx, rid, planner, apply=write)
         before = before.to_dict() if before else {}
         after = after.to_dict() if after else {}
         return self.result(changed=bool(records), before=before, after=after, request=after, events=records)

@@ -15,6 +15,9 @@ description:
     nova.conf in one atomic write. Every other line and comment of the file is kept.
   - A key set to V(absent) is removed. A ratio set in nova.conf overrides Placement on every periodic
     update of nova-compute, so leave it V(absent) when Placement manages the ratios.
+  - Sections are matched as oslo.config reads them, in lower case except C([DEFAULT]). A key is
+    changed in place in a C([Filter_Scheduler]) or C([COMPUTE]) section, while one under C([default]) is
+    left alone, as Nova ignores it.
   - Refuses, with nothing written, a ratio that is not a number above 0, C(reserved_host_cpus) above 0
     together with C(cpu_shared_set) or C(cpu_dedicated_set), overlapping shared and dedicated CPU
     sets, a CPU set Nova cannot parse, a filter Nova removed (naming the release and what replaces it), and a

@@ -190,6 +190,13 @@ def _split(text: str) -> List[Tuple[str, str]]:
     return pairs
 
 
+def _group(header: str) -> str:
+    """The option group a section header opens, as oslo.config reads it: DEFAULT as written, any
+    other name in lower case (``[Filter_Scheduler]`` is ``[filter_scheduler]``; ``[default]`` is not DEFAULT)."""
+    name = header.strip()
+    return name if name == "DEFAULT" else name.lower()
+
+
 def read_settings(text: str) -> Dict[str, Any]:
     """The managed keys' current values (``absent`` when not set)."""
     found: Dict[str, List[str]] = {k: [] for k in SECTIONS}
@@ -197,7 +204,7 @@ def read_settings(text: str) -> Dict[str, Any]:
     for line, _end in _split(text):
         head = _SECTION.match(line)
         if head:
-            section = head.group(1).strip()
+            section = _group(head.group(1))
             continue
         match = _KEY.match(line)
         if match and match.group(1) in SECTIONS and SECTIONS[match.group(1)] == section:
@@ -242,7 +249,7 @@ def plan_conf(text: str, desired: Mapping[str, Any]) -> ConfPlan:
     for i, line in enumerate(lines):
         head = _SECTION.match(line)
         if head:
-            section = head.group(1).strip()
+            section = _group(head.group(1))
             ends[section] = i
             continue
         if section is not None and line.strip():

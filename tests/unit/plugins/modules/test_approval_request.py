@@ -159,6 +159,15 @@ def test_bad_input_fails_cleanly_and_changes_nothing(store, capsys, case, args, 
     assert "exception" not in result and count(store) == 2
 
 
+@pytest.mark.parametrize("case,args,message", [b for b in BAD if "REQ-2" in str(b[1]) or "nope" in str(b[1])],
+                         ids=[b[0] for b in BAD if "REQ-2" in str(b[1]) or "nope" in str(b[1])])
+def test_a_failed_first_run_creates_no_store(tmp_path, capsys, case, args, message):
+    path = tmp_path / "new" / "approvals.sqlite"
+    rc, result = run_module(dict(args, store=str(path)), capsys)
+    assert rc == 1 and message in result["msg"], case
+    assert not path.exists() and not path.parent.exists()
+
+
 def test_an_unusable_store_is_a_clean_failure(tmp_path, capsys):
     (tmp_path / "f").write_text("x")
     rc, result = run_module(submit_args(str(tmp_path / "f" / "a.sqlite")), capsys)
