@@ -41,7 +41,10 @@ options:
     type: str
     required: true
   properties:
-    description: Image properties; values are sent as strings (V(true)/V(false) for booleans).
+    description:
+      - Image properties; values are sent as strings (V(true)/V(false) for booleans).
+      - Glance's own image fields (such as C(min_ram), C(disk_format) or C(visibility)) and names starting with
+        C(os_glance) are refused, with nothing changed.
     type: dict
     default: {}
   state:
@@ -140,6 +143,12 @@ class GlanceImage(HypercloudModule):
     def run(self):
         self.require("openstacksdk", glance.SDK_IMPORT_ERROR)
         p = self.params
+        # Glance's own fields are not properties: set as one, it would be read back as drift on every run.
+        own = sorted(k for k in p["properties"] if k in glance.CORE or k.startswith("os_glance"))
+        if own:
+            raise PlanError("properties %s are Glance's own image fields or its reserved os_glance prefix, not free-form "
+                            "properties: leave them out (disk_format, container_format and visibility are options of "
+                            "this module)" % ", ".join(own))
         api = glance.GlanceImages(glance.connect(p))
         existing = api.by_name(p["name"])
         if p["state"] == "absent":

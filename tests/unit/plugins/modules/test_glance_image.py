@@ -82,3 +82,9 @@ def test_absent_deletes_every_image_of_the_name(image, capsys):
 def test_missing_file_fails_cleanly(image, capsys):
     rc, out = run(dict(name="win", filename=image + ".nope"), capsys)
     assert rc == 1 and "No such file" in out["msg"]
+
+
+@pytest.mark.parametrize("name", ["min_ram", "visibility", "os_hash_value", "os_glance_import_method"])
+def test_glance_fields_as_properties_are_refused_before_anything_changes(image, capsys, name):
+    rc, out = run(dict(name="win", filename=image, properties={name: "1", "os_type": "windows"}), capsys)
+    assert rc == 1 and "properties %s are Glance's own image fields" % name in out["msg"] and FakeGlance.images == []
