@@ -25,6 +25,9 @@ description:
     current usage of a class above its new capacity, C((total - reserved) x allocation_ratio), is
     refused for all providers unless O(force=true).
   - When nothing changes, one GET per provider (its inventories) plus one GET listing the providers.
+  - An C(allocation_ratio) within 1 part in 100,000 of the current one counts as unchanged. Placement on
+    MySQL keeps ratios in a single-precision column and gives back about 6 significant digits, so a
+    ratio such as 1.333333 would otherwise be written again on every run.
   - A ratio set in nova.conf (C(cpu_allocation_ratio) and so on) overwrites the Placement value on
     every periodic update of nova-compute; unset it with M(hypercloud.builder.nova_scheduler) first.
 author:

@@ -14,6 +14,8 @@ Rules (domain reference 1.4, placement ``placement/schemas/inventory.py`` and
 * ``total`` >= 1, ``reserved`` >= 0 and at most ``total``, ``min_unit`` >= 1, ``max_unit`` >= 1 and
   >= ``min_unit``, ``step_size`` >= 1, ``allocation_ratio`` > 0;
 * placement fills an omitted field with its default, so the plan always carries every field;
+* a ratio that differs by less than RATIO_TOLERANCE (relative) is unchanged: on MySQL, placement keeps
+  ratios in single precision;
 * placement accepts an inventory whose capacity falls below what is already allocated (the
   provider is then over capacity); the plan refuses that unless forced.
 """
@@ -168,9 +170,15 @@ def plan_provider(uuid: str, name: str, generation: int, current: Mapping[str, I
     return plan
 
 
+# Placement keeps allocation_ratio in a Float column: a 4-byte FLOAT on MySQL, which gives a ratio back
+# with about 6 significant digits (1.333333 comes back as 1.33333). Ratios within this relative
+# difference are the same ratio; anything closer is below what the database keeps.
+RATIO_TOLERANCE = 1e-5
+
+
 def _differs(old: Any, new: Any) -> bool:
     if isinstance(new, float) or isinstance(old, float):
-        return old is None or abs(float(old) - float(new)) > 1e-9
+        return old is None or not math.isclose(float(old), float(new), rel_tol=RATIO_TOLERANCE, abs_tol=1e-9)
     return old != new
 
 

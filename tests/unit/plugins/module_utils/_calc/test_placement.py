@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import struct
+
 import pytest
 
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc import placement as calc
@@ -109,6 +111,27 @@ def test_plan_unchanged_is_empty_and_applying_leaves_nothing_to_do():
 def test_plan_float_noise_is_not_a_change():
     plan = calc.plan_provider("u", "c", 1, {"VCPU": dict(VCPU, allocation_ratio=1.1)}, {"VCPU": {"allocation_ratio": 1.1000000000001}})
     assert not plan.changed
+
+
+# (stored ratio as placement gives it back, wanted ratio, a change?)
+RATIO_READBACK = [
+    (1.33333, 1.333333, False),  # MySQL's FLOAT shown with 6 significant digits
+    (7.499899864196777, 7.4999, False),  # the single-precision value itself
+    (0.6667, 0.6667, False),
+    (1.0, 1.0001, True),  # 1 part in 10,000 is a real change
+    (16.0, 15.9998, True),
+    (0.0001, 0.0002, True),
+]
+
+
+@pytest.mark.parametrize("stored,wanted,changed", RATIO_READBACK)
+def test_plan_compares_ratios_at_the_precision_placement_keeps(stored, wanted, changed):
+    plan = calc.plan_provider("u", "c", 1, {"VCPU": dict(VCPU, allocation_ratio=stored)}, {"VCPU": {"allocation_ratio": wanted}})
+    assert plan.changed is changed
+    if changed:  # and a plan once applied leaves nothing to do, whatever the database keeps of it
+        again = calc.plan_provider("u", "c", 2, {"VCPU": dict(VCPU, allocation_ratio=struct.unpack("f", struct.pack("f", wanted))[0])},
+                                   {"VCPU": {"allocation_ratio": wanted}})
+        assert not again.changed
 
 
 def test_plan_creates_a_class_with_total():
