@@ -25,8 +25,8 @@ description:
   - "States: V(requested), V(awaiting_stage_N), V(approved), V(rejected), V(expired), V(provisioned), V(failed)."
   - Every change is an event in an append-only, hash-chained audit log;
     M(hypercloud.builder.approval_request_info) shows it and verifies the chain.
-  - Check mode computes the same events and writes nothing, not even a new store file. A run that
-    fails, or has nothing to record, does not create the store file either.
+  - Check mode computes the same events and writes nothing, not even a new store file. A first run
+    that fails does not create the store file either.
 author:
   - hypercloud.builder contributors (@hypercloud)
 extends_documentation_fragment:
@@ -286,7 +286,7 @@ class ApprovalRequest(HypercloudModule):
             return self.plan(history, utc_now())
 
         if write and not url and not os.path.exists(store.path):
-            # A new SQLite store is made only for a change: bad input, or nothing to record, leaves no file.
+            # A new SQLite store is made only for a change: bad input leaves no file behind.
             with store.transaction(write=False) as tx:
                 write = bool(plan_and_append(tx, rid, planner, apply=False)[2])
         with store.transaction(write=write) as tx:

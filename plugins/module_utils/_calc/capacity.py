@@ -404,7 +404,8 @@ def _spec_ok(spec: Spec) -> bool:
 
 def _hosts_from_dicts(hosts: Sequence[Mapping[str, Any]]) -> _Hosts:
     """Like ``_hosts_of([host_from_dict(h) for h in hosts])`` (same checks, same messages), without an
-    object per host: each group of equal hosts is checked once."""
+    object per host: each group of equal hosts is checked once, on its first host. A value equal to
+    that host's int (``True`` beside 1, ``32.0`` beside 32) joins its group and is read as the int."""
     try:
         names = list(map(_NAME, hosts))
         specs = _rows(hosts, _SPEC_KEYS)
