@@ -151,6 +151,16 @@ class Plan(NamedTuple):
 # Input: plain dicts (module options, or what vsphere_ha_capacity_info returns) to value objects.
 
 _PARSED: Dict[Tuple[type, Any], Fraction] = {}  # the same few inputs (25.0, 1.5, ...) recur across clusters
+
+
+def _remember(cache: Dict[Any, Any], key: Any, value: Any) -> Any:
+    """Store ``value`` under ``key`` in one of this module's caches, which stay small (emptied at 4096 entries)."""
+    if len(cache) >= 4096:
+        cache.clear()
+    cache[key] = value
+    return value
+
+
 _CACHED = {int, float, str}
 
 
@@ -163,10 +173,7 @@ def _fraction(value: Any) -> Fraction:
         return Fraction(str(value).strip())
     number = _PARSED.get((kind, value))
     if number is None:
-        number = Fraction(str(value).strip())
-        if len(_PARSED) >= 4096:
-            _PARSED.clear()
-        _PARSED[kind, value] = number
+        number = _remember(_PARSED, (kind, value), Fraction(str(value).strip()))
     return number
 
 
@@ -193,9 +200,7 @@ def _number(data: Mapping[str, Any], key: str, what: str, default: Any = None, p
     if numerator < 0 or (positive and not numerator):
         raise PlanError("%s: %s must be %s, not %s" % (what, key, "above 0" if positive else "0 or more", value))
     if numerator and kind in _CACHED:
-        if len(_ABOVE_0) >= 4096:
-            _ABOVE_0.clear()
-        _ABOVE_0[kind, value] = number
+        _remember(_ABOVE_0, (kind, value), number)
     return number
 
 
@@ -345,8 +350,10 @@ class _Hosts:
         ignored = []
         if count < len(names):
             for spec, n in kinds.items():  # the few hosts that do not count, found group by group
+                if spec in groups:
+                    continue
                 at = -1
-                for _i in range(0 if spec in groups else n):
+                for _i in range(n):
                     at = specs.index(spec, at + 1)
                     ignored.append(names[at])
         self.ignored = sorted(ignored)
@@ -721,10 +728,7 @@ def _fmt(value: Any) -> str:
     """A number for the explanation: at most 4 decimals, no trailing zeros."""
     text = _FORMATTED.get(value)
     if text is None:
-        text = ("%.4f" % value).rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
-        if len(_FORMATTED) >= 4096:
-            _FORMATTED.clear()
-        _FORMATTED[value] = text
+        text = _remember(_FORMATTED, value, ("%.4f" % value).rstrip("0").rstrip(".") if isinstance(value, float) else str(value))
     return text
 
 
