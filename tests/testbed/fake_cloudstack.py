@@ -31,10 +31,20 @@ cloudstack modules are tested against this stdlib ``http.server``. What it copie
   with user VMs (the zone's SSVMs run on ``kvm-1``). Field names from HostResponse and
   UserVmResponse (4.18 to 4.20); ``listHosts name=`` is a substring match like ``searchForServers``.
   prepareHostForMaintenance is an async job: the host's resourcestate is PrepareForMaintenance at
-  once, its VMs (user and system) migrate one by one to another Up, Enabled host of the cluster
-  (state Migrating on the way) and after ``maintenance_delay`` the resourcestate is Maintenance; with
-  no other host to take them it becomes ErrorInPrepareForMaintenance instead. The job itself ends
-  at once, as ``ResourceManagerImpl.maintain`` returns once the migrations are scheduled.
+  once and its VMs (user and system) are scheduled to migrate one by one within ``maintenance_delay``
+  (state Migrating until they go). The job itself ends at once, as ``ResourceManagerImpl.maintain``
+  returns once the migrations are scheduled. A migration chooses its destination when it runs, as
+  ``VirtualMachineManagerImpl.orchestrateMigrateAway`` plans one then among the Up, Enabled hosts: the
+  host picked at prepareHostForMaintenance while it still is one, else another host of the cluster; a
+  host preparing for maintenance takes no VM. With none left the VM stays where it is. After ``maintenance_delay``
+  the host is Maintenance if no VM is left on it, else ErrorInPrepareForMaintenance
+  (``AgentManagerImpl`` calls ``ResourceManagerImpl.checkAndMaintain`` for hosts preparing for
+  maintenance, and ``attemptMaintain`` moves one to Maintenance only when no VM is left; CloudStack
+  says ErrorInMaintenance once no migration retry is pending, the fake has no retries). A migration
+  here takes no time, so CloudStack's refusal to prepare a host with migrations coming in never
+  applies. Not copied: ``maintain`` also refuses a host while another host of its cluster is
+  PrepareForMaintenance or ErrorInPrepareForMaintenance; the fake lets two drains overlap.
+  Whatever is due is applied in time order, at the next request.
   cancelHostMaintenance (async) sets Enabled at once; a KVM agent then reconnects, so
   the host state is Connecting and Up after ``up_delay``, except for hosts named in ``never_up``,
   which stay Disconnected (an agent that does not come back after an upgrade).
@@ -262,7 +272,7 @@ class FakeCloudStack:
                     lastpinged="1970-01-20T10:22:18+0000", managementserverid="ec:f4:bb:00:00:01", events=(
                         "AgentDisconnected; ManagementServerDown; Ping; PingTimeout; AgentConnected; "
                         "ShutdownRequested; Remove; HostDown; StartAgentRebalance; Ping; PingTimeout"),
-                    _up_at=None, _vm_moves=[], _done_at=None, _stuck=False)
+                    _up_at=None, _vm_moves=[], _done_at=None)
 
     def _host_by_id(self, host_id: str) -> Optional[Dict[str, Any]]:
         return next((h for h in self.hosts if h["id"] == host_id), None)
@@ -302,18 +312,46 @@ class FakeCloudStack:
         else:
             vm["_hostid"] = target["id"]
 
+    def _targets(self, host: Dict[str, Any]) -> List[Dict[str, Any]]:
+        """The other Up, Enabled hosts of the host's cluster: where its VMs can go."""
+        return [h for h in self.hosts if h is not host and h["clusterid"] == host["clusterid"]
+                and h["state"] == "Up" and h["resourcestate"] == "Enabled"]
+
+    def _migrate(self, host: Dict[str, Any], vm: Dict[str, Any], target: Dict[str, Any]) -> None:
+        """Run one scheduled migration. The destination is chosen now: ``target`` while it is still
+        Up and Enabled, else the first other such host; with none the VM stays on ``host``."""
+        targets = self._targets(host)
+        if target not in targets:
+            target = targets[0] if targets else None
+        if target is None:
+            if "hostname" in vm:
+                vm["state"] = "Running"
+            return
+        self._move(vm, target)
+        self._event("migrated", host, vm=vm.get("name"), to=target["name"])
+
     def _settle_hosts(self) -> None:
+        """Apply the migrations and host transitions due by now, earliest first: a migration then sees
+        the hosts as they were at its time, whenever the request that settles it comes."""
         now = time.monotonic()
-        for host in self.hosts:
-            for when, vm, target in list(host["_vm_moves"]):
-                if now >= when:
-                    host["_vm_moves"].remove((when, vm, target))
-                    self._move(vm, target)
-                    self._event("migrated", host, vm=vm.get("name"), to=target["name"])
-            if host["_done_at"] is not None and now >= host["_done_at"] and host["resourcestate"] == "PrepareForMaintenance":
+        while True:
+            due = []
+            for host in self.hosts:
+                due.extend((move[0], host, "move", move) for move in host["_vm_moves"] if move[0] <= now)
+                due.extend((host[key], host, key, None) for key in ("_done_at", "_up_at")
+                           if host[key] is not None and host[key] <= now)
+            if not due:
+                return
+            _when, host, kind, move = min(due, key=lambda item: item[0])
+            if kind == "move":
+                host["_vm_moves"].remove(move)
+                self._migrate(host, move[1], move[2])
+            elif kind == "_done_at":
                 host["_done_at"] = None
-                self._set_host(host, resourcestate="ErrorInPrepareForMaintenance" if host.get("_stuck") else "Maintenance")
-            if host["_up_at"] is not None and now >= host["_up_at"]:
+                if host["resourcestate"] == "PrepareForMaintenance":
+                    left = self._vms_on(host["id"])
+                    self._set_host(host, resourcestate="ErrorInPrepareForMaintenance" if left else "Maintenance")
+            else:
                 host["_up_at"] = None
                 self._set_host(host, state="Up")
 
@@ -518,13 +556,12 @@ class FakeCloudStack:
             raise ApiError(431, "Unable to prepare host %s for maintenance: its resource state is %s"
                                 % (host["name"], host["resourcestate"]))
         now = time.monotonic()
-        targets = [h for h in self.hosts if h is not host and h["clusterid"] == host["clusterid"]
-                   and h["state"] == "Up" and h["resourcestate"] == "Enabled"]
+        targets = self._targets(host)
         vms = self._vms_on(host["id"])
         self._set_host(host, resourcestate="PrepareForMaintenance")
         host["_done_at"] = now + self.maintenance_delay
-        host["_stuck"] = bool(vms and not targets)
-        if host["_stuck"]:
+        if not targets:
+            # Nowhere to go: the VMs stay and the host ends ErrorInPrepareForMaintenance.
             return {"jobid": self._host_job("PrepareForMaintenanceCmd", host, now)}
         for index, vm in enumerate(vms):
             if "hostname" in vm:

@@ -10,6 +10,8 @@ import json
 import os
 import re
 import sys
+import time
+import types
 
 import pytest
 
@@ -177,3 +179,57 @@ def test_max_unavailable_backs_off_from_a_concurrent_roll(capsys):
         assert result["changed"] and host(server, "kvm-3")["resourcestate"] == "Maintenance"
     finally:
         server.stop()
+
+
+class Stepped:
+    """The stand-in driven by hand on a clock that moves only when told: no HTTP, no module, no timing luck."""
+
+    def __init__(self, monkeypatch, **options):
+        self.now = 0.0
+        monkeypatch.setattr(fake_cloudstack, "time", types.SimpleNamespace(monotonic=lambda: self.now, time=time.time))
+        self.server = fake_cloudstack.FakeCloudStack(maintenance_delay=1.0, up_delay=0.1, **options)
+
+    def at(self, now, command=None, name=None):
+        """Settle what is due at ``now`` (as every request does), then call ``command`` on host ``name``."""
+        self.now = now
+        with self.server.lock:
+            self.server._settle_jobs()
+            if command:
+                getattr(self.server, "cmd_" + command)(dict(id=host(self.server, name)["id"]))
+
+    def on(self, name):
+        """Names of the user and system VMs listed on host ``name``, as the module lists them."""
+        hostid = host(self.server, name)["id"]
+        rows = (self.server.cmd_listVirtualMachines(dict(hostid=hostid)).get("virtualmachine", [])
+                + self.server.cmd_listSystemVms(dict(hostid=hostid)).get("systemvm", []))
+        return sorted(row["name"] for row in rows)
+
+
+def test_no_vm_lands_on_a_host_preparing_for_maintenance(monkeypatch):
+    """Moves scheduled by one drain land after another host of the cluster began its own: they go elsewhere."""
+    fake = Stepped(monkeypatch, hosts=3)
+    fake.at(0.0, "prepareHostForMaintenance", "kvm-1")  # vm-1 to kvm-2 at 0.2, vm-2 to kvm-3 at 0.4, ...
+    fake.at(0.0, "prepareHostForMaintenance", "kvm-2")  # vm-3 and vm-4 to kvm-3 at 0.33 and 0.67
+    fake.at(0.3, "cancelHostMaintenance", "kvm-1")      # vm-1's move (0.2) found kvm-2 preparing; kvm-1 Up at 0.4
+    fake.at(0.5, "prepareHostForMaintenance", "kvm-3")  # vm-4 is still on its way to kvm-3
+    fake.at(5.0)
+    states = {h["name"]: h["resourcestate"] for h in fake.server.hosts}
+    assert states == {"kvm-1": "Enabled", "kvm-2": "Maintenance", "kvm-3": "Maintenance"}
+    assert fake.on("kvm-2") == [] and fake.on("kvm-3") == []
+    assert fake.on("kvm-1") == ["s-1-VM", "s-2-VM", "vm-1", "vm-2", "vm-3", "vm-4", "vm-5", "vm-6"]
+    moved = [(e["host"], e["vm"], e["to"]) for e in fake.server.events if e["event"] == "migrated"]
+    assert ("kvm-1", "vm-1", "kvm-3") in moved and ("kvm-2", "vm-4", "kvm-1") in moved
+    assert all(vm["state"] == "Running" for vm in fake.server.user_vms)
+
+
+def test_a_vm_with_nowhere_to_go_stays_and_its_host_does_not_reach_maintenance(monkeypatch):
+    """kvm-2, the only host that could take kvm-1's VMs, is drained before they move: they stay on kvm-1."""
+    fake = Stepped(monkeypatch, hosts=2)
+    fake.at(0.0, "prepareHostForMaintenance", "kvm-1")
+    fake.at(0.1, "prepareHostForMaintenance", "kvm-2")
+    fake.at(5.0)
+    assert [(h["name"], h["resourcestate"]) for h in fake.server.hosts] == [
+        ("kvm-1", "ErrorInPrepareForMaintenance"), ("kvm-2", "ErrorInPrepareForMaintenance")]
+    assert fake.on("kvm-1") == ["s-1-VM", "s-2-VM", "vm-1", "vm-2"] and fake.on("kvm-2") == ["vm-3", "vm-4"]
+    assert all(vm["state"] == "Running" for vm in fake.server.user_vms)
+    assert not [e for e in fake.server.events if e["event"] == "migrated"]
