@@ -12,7 +12,8 @@ decimals (``fractions.Fraction``: 0.1 is 1/10), once per cluster.
 
 Speed: a cluster's hosts are read once and grouped by model and state (a cluster holds a few host
 models), so every sum and check is taken once per group; only a few passes over the hosts (their
-names, and the slot and failover-host policies) remain per host, in the interpreter's builtins.
+names, a comparison with the first host, and the slot and failover-host policies) remain per host,
+in the interpreter's builtins (docs/capacity-planning.md has the measurements).
 
 Rules it follows (docs/capacity-planning.md, domain reference 2.2 and 2.3):
 * only connected hosts out of maintenance count, for HA and for the vmwareapi driver alike;
@@ -30,10 +31,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from heapq import nsmallest
 from itertools import compress
 from operator import add, itemgetter
-from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
 from ansible_collections.hypercloud.builder.plugins.module_utils._calc.errors import PlanError
 
@@ -162,6 +162,8 @@ def _remember(cache: Dict[Any, Any], key: Any, value: Any) -> Any:
 
 
 _CACHED = {int, float, str}
+_INT_NONE = {int, type(None)}
+_INT = {int}
 
 
 def _fraction(value: Any) -> Fraction:
@@ -180,12 +182,17 @@ def _fraction(value: Any) -> Fraction:
 _ABOVE_0: Dict[Tuple[type, Any], Fraction] = {}  # inputs already read as numbers above 0 (valid for every check)
 
 
-def _number(data: Mapping[str, Any], key: str, what: str, default: Any = None, positive: bool = False) -> Fraction:
+_ZERO, _ONE, _FOUR = Fraction(0), Fraction(1), Fraction(4)  # defaults
+
+
+def _number(data: Mapping[str, Any], key: str, what: str, default: Optional[Fraction] = None,
+            positive: bool = False) -> Fraction:
+    """``data[key]`` as an exact number, 0 or more (above 0 if ``positive``); unset: ``default`` (valid)."""
     value = data.get(key)
     if value is None:
         if default is None:
             raise PlanError("%s: %s is required" % (what, key))
-        value = default
+        return default
     kind = type(value)
     number = _ABOVE_0.get((kind, value)) if kind in _CACHED else None
     if number is not None:
@@ -204,6 +211,13 @@ def _number(data: Mapping[str, Any], key: str, what: str, default: Any = None, p
     return number
 
 
+def _rational(value: Any, key: str, default: Rational, positive: bool = False) -> Rational:
+    """A plan option (None: ``default``) as (numerator, denominator), checked like the readers' numbers."""
+    if value is None:
+        return default
+    return _number({key: value}, key, "plan", positive=positive).as_integer_ratio()
+
+
 def _int(data: Mapping[str, Any], key: str, what: str, default: Any = None, positive: bool = False) -> int:
     value = data.get(key)
     if value is None:
@@ -211,7 +225,7 @@ def _int(data: Mapping[str, Any], key: str, what: str, default: Any = None, posi
             return default
     elif isinstance(value, int) and not isinstance(value, bool) and (value > 0 or (value == 0 and not positive)):
         return value
-    number = _number(data, key, what, default, positive)
+    number = _number(data, key, what, positive=positive)  # unset here only when required
     if number.denominator != 1:
         raise PlanError("%s: %s must be a whole number, not %s" % (what, key, data.get(key)))
     return int(number)
@@ -261,25 +275,20 @@ def policy_from_dict(data: Mapping[str, Any]) -> Policy:
     if kind not in POLICIES:
         raise PlanError("admission-control policy type must be one of %s, not %r" % (", ".join(POLICIES), kind))
     what = "%s policy" % kind
-    cpu = _number(data, "cpu_percent", what, default=0 if kind != "percentage" else None)
-    memory = _number(data, "memory_percent", what, default=0 if kind != "percentage" else None)
+    default = _ZERO if kind != "percentage" else None  # a percentage policy names both percentages
+    cpu, memory = _number(data, "cpu_percent", what, default), _number(data, "memory_percent", what, default)
     for key, value in (("cpu_percent", cpu), ("memory_percent", memory)):
-        numerator, denominator = value.as_integer_ratio()
-        if numerator > 100 * denominator:
-            raise PlanError("%s: %s must be between 0 and 100, not %s" % (what, key, data.get(key)))
+        if value is not _ZERO:  # the default is in range
+            numerator, denominator = value.as_integer_ratio()
+            if numerator > 100 * denominator:
+                raise PlanError("%s: %s must be between 0 and 100, not %s" % (what, key, data.get(key)))
     spares = data.get("failover_hosts") or ()
     if not isinstance(spares, (list, tuple)):
         raise PlanError("%s: failover_hosts must be a list of host names, not %r" % (what, spares))
-    return Policy(
-        type=kind,
-        cpu_percent=cpu,
-        memory_percent=memory,
-        failover_hosts=tuple(map(str, spares)),
-        failover_level=_int(data, "failover_level", what, default=1),
-        slot_cpu_mhz=_int(data, "slot_cpu_mhz", what, default=0),
-        slot_memory_mb=_int(data, "slot_memory_mb", what, default=0),
-        vm_cpu_min_mhz=_int(data, "vm_cpu_min_mhz", what, default=VM_CPU_MIN_MHZ),
-    )
+    # Positional, in the fields' order (type, percentages, failover hosts, level, fixed slot, CPU floor).
+    return Policy(kind, cpu, memory, tuple(map(str, spares)), _int(data, "failover_level", what, default=1),
+                  _int(data, "slot_cpu_mhz", what, default=0), _int(data, "slot_memory_mb", what, default=0),
+                  _int(data, "vm_cpu_min_mhz", what, default=VM_CPU_MIN_MHZ))
 
 
 def nova_from_dict(data: Mapping[str, Any]) -> NovaView:
@@ -287,13 +296,10 @@ def nova_from_dict(data: Mapping[str, Any]) -> NovaView:
     unit = data.get("vcpu_unit") or "threads"
     if unit not in VCPU_UNITS:
         raise PlanError("nova: vcpu_unit must be cores or threads, not %r" % unit)
-    return NovaView(
-        vcpu_unit=unit,
-        cpu_allocation_ratio=_number(data, "cpu_allocation_ratio", "nova", default=4, positive=True),
-        ram_allocation_ratio=_number(data, "ram_allocation_ratio", "nova", default=1, positive=True),
-        reserved_host_cpus=_int(data, "reserved_host_cpus", "nova", default=0),
-        reserved_host_memory_mb=_int(data, "reserved_host_memory_mb", "nova", default=0),
-    )
+    return NovaView(unit, _number(data, "cpu_allocation_ratio", "nova", _FOUR, positive=True),
+                    _number(data, "ram_allocation_ratio", "nova", _ONE, positive=True),
+                    _int(data, "reserved_host_cpus", "nova", default=0),
+                    _int(data, "reserved_host_memory_mb", "nova", default=0))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -307,9 +313,8 @@ _SPEC_KEYS = ("maintenance", "connection_state", "cores", "cpu_mhz", "memory_mb"
 _HOST_KEYS = ("name",) + _SPEC_KEYS
 _NAME = itemgetter("name")
 _VM_KEYS = ("cpu_reservation_mhz", "memory_reservation_mb", "memory_overhead_mb", "power_state")
-_INT_NONE = {int, type(None)}
-_INT = {int}
 Spec = Tuple[Any, ...]
+Grouped = Tuple[Dict[Spec, int], List[int]]  # each group's number of hosts; where the hosts outside the first host's group are
 
 
 class _Hosts:
@@ -323,9 +328,10 @@ class _Hosts:
     __slots__ = ("all_names", "name_set", "specs", "groups", "unique", "ignored", "count", "cores", "threads", "raw_cpu", "raw_mem",
                  "ha_cpu_total", "ha_mem_total", "thread_mhz")
 
-    def __init__(self, names: Sequence[str], specs: Sequence[Spec], kinds: Mapping[Spec, int]) -> None:
+    def __init__(self, names: Sequence[str], specs: Sequence[Spec], grouped: Grouped) -> None:
         """``specs`` per host: (maintenance, state, cores, MHz, memory, threads, CPU capacity, memory capacity);
-        0 or None threads / capacities fall back to cores / raw hardware. ``kinds``: each spec's count."""
+        0 or None threads / capacities fall back to cores / raw hardware. ``grouped``: as _count gives it."""
+        kinds, elsewhere = grouped
         self.all_names, self.specs, self.name_set = names, specs, set(names)
         self.unique = len(self.name_set) == len(names)
         groups: Dict[Spec, Tuple[int, int, int]] = {}
@@ -347,15 +353,12 @@ class _Hosts:
         self.groups, self.count, self.cores, self.threads = groups, count, cores, threads
         self.raw_cpu, self.raw_mem, self.ha_cpu_total, self.ha_mem_total = raw_cpu, raw_mem, ha_cpu, ha_mem
         self.thread_mhz = thread_mhz
-        ignored = []
-        if count < len(names):
-            for spec, n in kinds.items():  # the few hosts that do not count, found group by group
-                if spec in groups:
-                    continue
-                at = -1
-                for _i in range(n):
-                    at = specs.index(spec, at + 1)
-                    ignored.append(names[at])
+        ignored: List[str] = []
+        if count < len(names):  # a few hosts do not count: mostly some of those outside the first host's group
+            if specs[0] in groups:
+                ignored = [names[at] for at in elsewhere if specs[at] not in groups]
+            else:
+                ignored = [name for name, spec in zip(names, specs) if spec not in groups]
         self.ignored = sorted(ignored)
 
     def vcpus(self, unit: str) -> Tuple[int, int]:
@@ -363,20 +366,20 @@ class _Hosts:
         return (self.threads, self.thread_mhz) if unit == "threads" else (self.cores, self.raw_cpu)
 
 
-def _count(specs: List[Spec]) -> Dict[Spec, int]:
-    """How many hosts each group has (as collections.Counter, faster for a few groups: the first host's
-    group, mostly the largest, is counted as what the others leave)."""
-    kinds: Dict[Spec, int] = dict.fromkeys(specs)
-    if not kinds:
-        return kinds
+def _count(specs: List[Spec]) -> Grouped:
+    """How many hosts each group has (as collections.Counter), and where the hosts outside the first
+    host's group are. Mostly all hosts, or all but a few, are of the first host's group: comparing
+    with it is cheaper than hashing every host's spec."""
+    if not specs:
+        return {}, []
     first = specs[0]
-    others = 0
-    for spec in kinds:
-        if spec is not first:
-            kinds[spec] = n = specs.count(spec)
-            others += n
-    kinds[first] = len(specs) - others
-    return kinds
+    elsewhere = [at for at, spec in enumerate(specs) if spec != first]
+    kinds = {first: len(specs) - len(elsewhere)}
+    if elsewhere:
+        others = [specs[at] for at in elsewhere]
+        for spec in dict.fromkeys(others):
+            kinds[spec] = others.count(spec)
+    return kinds, elsewhere
 
 
 def _host_spec(h: Host) -> Spec:
@@ -403,10 +406,10 @@ def _rows(items: Sequence[Any], keys: Tuple[str, ...]) -> Optional[List[Tuple[An
 
 def _spec_ok(spec: Spec) -> bool:
     """Cores, MHz and memory are ints above 0; threads and capacities None or ints, 0 or more."""
-    cores, mhz, memory, threads, cpu_cap, mem_cap = spec[2:]
-    return (_INT.issuperset(map(type, (cores, mhz, memory))) and cores > 0 and mhz > 0 and memory > 0
-            and _INT_NONE.issuperset(map(type, (threads, cpu_cap, mem_cap)))
-            and all(v is None or v >= 0 for v in (threads, cpu_cap, mem_cap)))
+    _maintenance, _state, cores, mhz, memory, threads, cpu_cap, mem_cap = spec
+    return (type(cores) in _INT and type(mhz) in _INT and type(memory) in _INT and cores > 0 and mhz > 0
+            and memory > 0 and type(threads) in _INT_NONE and type(cpu_cap) in _INT_NONE
+            and type(mem_cap) in _INT_NONE and (threads or 0) >= 0 and (cpu_cap or 0) >= 0 and (mem_cap or 0) >= 0)
 
 
 def _hosts_from_dicts(hosts: Sequence[Mapping[str, Any]]) -> _Hosts:
@@ -417,10 +420,12 @@ def _hosts_from_dicts(hosts: Sequence[Mapping[str, Any]]) -> _Hosts:
         names = list(map(_NAME, hosts))
         specs = _rows(hosts, _SPEC_KEYS)
         if names and specs:
-            kinds = _count(specs)
+            grouped = _count(specs)
             "".join(names)  # names are strings: join refuses anything else
-            if all(names) and all(map(_spec_ok, kinds)):
-                return _Hosts(names, specs, kinds)
+            if all(map(_spec_ok, grouped[0])):
+                columns = _Hosts(names, specs, grouped)
+                if "" not in columns.name_set:  # every host has a name
+                    return columns
     except (KeyError, TypeError):
         pass
     # Anything unusual (strings, floats, a bad value): the per-host reader, which names the host at fault.
@@ -443,7 +448,7 @@ def _vms_from_dicts(vms: Sequence[Mapping[str, Any]]) -> Tuple[List[int], List[i
         cpu, memory, overhead, states = zip(*rows)
         values = cpu + memory + overhead
         types = set(map(type, values))
-        if types <= _INT_NONE and min(filter(None, values), default=0) >= 0:
+        if types == _INT and min(values) >= 0 or types <= _INT_NONE and min(filter(None, values), default=0) >= 0:
             if states.count("poweredOn") != len(states) and any(s != "poweredOn" and s for s in states):
                 on = [str(s or "poweredOn") == "poweredOn" for s in states]
                 cpu, memory, overhead = compress(cpu, on), compress(memory, on), compress(overhead, on)
@@ -472,6 +477,11 @@ def slot_size(vms: Sequence[Vm], policy: Policy) -> Tuple[int, int]:
     return _slot_size(*_vms_of(vms), policy)
 
 
+def _first(count: int, names: Iterable[str]) -> List[str]:
+    """The first ``count`` of ``names`` (distinct) in sorted order, like heapq.nsmallest, faster for a few dozen."""
+    return [min(names)] if count == 1 else sorted(names)[:count]
+
+
 def _ha(hosts: _Hosts, vm_cpu: Sequence[int], vm_mem: Sequence[int], policy: Policy) -> Tuple[Rational, Rational, Dict[str, Any]]:
     """(usable CPU MHz, usable memory MB, slot details) that HA admission control admits under ``policy``."""
     if not hosts.unique:
@@ -490,16 +500,16 @@ def _ha(hosts: _Hosts, vm_cpu: Sequence[int], vm_mem: Sequence[int], policy: Pol
         if not policy.failover_hosts:
             raise PlanError("failover_hosts policy: name at least one dedicated failover host")
         spare = set(policy.failover_hosts)
-        unknown = sorted(spare - hosts.name_set)
+        unknown = spare.difference(hosts.name_set)
         if unknown:
-            raise PlanError("failover_hosts policy: unknown host(s) %s" % ", ".join(unknown))
+            raise PlanError("failover_hosts policy: unknown host(s) %s" % ", ".join(sorted(unknown)))
         names, specs = hosts.all_names, hosts.specs
         picked = [groups[specs[at]] for at in map(names.index, spare) if specs[at] in groups]
         if len(picked) >= hosts.count:
             raise PlanError("failover_hosts policy: all %d counted hosts are failover hosts, none is left for VMs"
                             % hosts.count)
-        return ((hosts.ha_cpu_total - sum(cpu for _n, cpu, _mem in picked), 1),
-                (hosts.ha_mem_total - sum(mem for _n, _cpu, mem in picked), 1), {})
+        return ((hosts.ha_cpu_total - sum([cpu for _n, cpu, _mem in picked]), 1),
+                (hosts.ha_mem_total - sum([mem for _n, _cpu, mem in picked]), 1), {})
 
     level = policy.failover_level
     if level < 1:
@@ -521,15 +531,15 @@ def _ha(hosts: _Hosts, vm_cpu: Sequence[int], vm_mem: Sequence[int], policy: Pol
     else:
         # A VM above a fixed slot takes several slots (ceiling divisions); an unreserved VM one slot.
         used = sum([max(-(-(c or 1) // cpu), -(-m // memory)) for c, m in zip(vm_cpu, vm_mem)])
-    total = sum(groups[spec][0] * n for spec, n in slots_of.items())
+    total = sum([groups[spec][0] * n for spec, n in slots_of.items()])
     # HA removes the ``level`` hosts with the most slots (ties: by name): from the hosts with the most
     # slots first (with one slot count, every counted host).
     if len(values) == 1:
-        removed = nsmallest(level, per_host)
+        removed = _first(level, per_host)
     else:
         removed = []
         for value in values:
-            removed += nsmallest(level - len(removed), [name for name, n in per_host.items() if n == value])
+            removed += _first(level - len(removed), [name for name, n in per_host.items() if n == value])
             if len(removed) == level:
                 break
     remaining = total - values[0] * level if len(values) == 1 else total - sum(map(per_host.__getitem__, removed))
@@ -546,8 +556,8 @@ def _ha(hosts: _Hosts, vm_cpu: Sequence[int], vm_mem: Sequence[int], policy: Pol
     # With no memory in the slot, the memory HA keeps is what the removed hosts leave.
     usable_mem = remaining * memory if memory else hosts.ha_mem_total - sum(
         groups[specs[names.index(name)]][2] for name in removed)
-    slots = dict(cpu_mhz=cpu, memory_mb=memory, per_host=per_host, removed_hosts=removed, total=total, usable=remaining,
-                 used=used, unreserved=max(remaining - used, 0), current_failover_level=tolerated)
+    slots = {"cpu_mhz": cpu, "memory_mb": memory, "per_host": per_host, "removed_hosts": removed, "total": total,
+             "usable": remaining, "used": used, "unreserved": max(remaining - used, 0), "current_failover_level": tolerated}
     return (remaining * cpu, 1), (usable_mem, 1), slots
 
 
@@ -584,11 +594,13 @@ def ha_summary(ha: HaCapacity) -> Dict[str, Any]:
                     ha.usable_cpu_mhz.as_integer_ratio(), ha.usable_memory_mb.as_integer_ratio(), ha.slots)
 
 
-def _nova(hosts: _Hosts, unit: str, cpu_ratio: Rational, ram_ratio: Rational, reserved_cpus: int,
+NovaTotals = Tuple[str, int, int, int]  # the vCPU unit, the vCPUs, their MHz, the memory MB
+
+
+def _nova(totals: NovaTotals, cpu_ratio: Rational, ram_ratio: Rational, reserved_cpus: int,
           reserved_mb: int) -> Dict[str, Any]:
     """What placement offers: (total - reserved) x ratio, truncated like placement does."""
-    vcpus, mhz = hosts.vcpus(unit)
-    memory = hosts.raw_mem
+    unit, vcpus, mhz, memory = totals
     cap_vcpus = max(vcpus - reserved_cpus, 0) * cpu_ratio[0] // cpu_ratio[1]
     cap_mem = max(memory - reserved_mb, 0) * ram_ratio[0] // ram_ratio[1]
     # A vCPU is worth its host's core MHz; a reserved vCPU the average of them.
@@ -601,13 +613,21 @@ def _nova(hosts: _Hosts, unit: str, cpu_ratio: Rational, ram_ratio: Rational, re
 
 def nova_capacity(hosts: Sequence[Host], nova: NovaView) -> Dict[str, Any]:
     """What placement offers: (total - reserved) x ratio, truncated like placement does."""
-    return _nova(_hosts_of(hosts), nova.vcpu_unit, nova.cpu_allocation_ratio.as_integer_ratio(),
+    columns = _hosts_of(hosts)
+    return _nova((nova.vcpu_unit, *columns.vcpus(nova.vcpu_unit), columns.raw_mem), nova.cpu_allocation_ratio.as_integer_ratio(),
                  nova.ram_allocation_ratio.as_integer_ratio(), nova.reserved_host_cpus, nova.reserved_host_memory_mb)
 
 
-def _float_ratio(value: float) -> Rational:
-    """The ratio Nova reads back from the float written to nova.conf (its decimal text)."""
-    return _fraction(value).as_integer_ratio()
+_WRITTEN: Dict[Rational, Tuple[float, Rational]] = {}  # the few overcommits planned with recur
+
+
+def _written(ratio: Rational) -> Tuple[float, Rational]:
+    """The float written to nova.conf for ``ratio``, and the ratio Nova reads back (its decimal text)."""
+    pair = _WRITTEN.get(ratio)
+    if pair is None:
+        value = ratio[0] / ratio[1]
+        pair = _remember(_WRITTEN, ratio, (value, _fraction(value).as_integer_ratio()))
+    return pair
 
 
 def _settings(vcpus: int, memory: int, nova: NovaView, target_vcpus: Rational, target_mem: Rational, method: str,
@@ -626,16 +646,16 @@ def _settings(vcpus: int, memory: int, nova: NovaView, target_vcpus: Rational, t
                     "reserved_host_cpus": res_cpus, "reserved_host_memory_mb": res_mem}
         if cpu < 2 ** 53 and ram < 2 ** 53:  # the float's decimal text is then exactly n / 10^RATIO_PLACES
             return settings, (cpu, _SCALE), (ram, _SCALE)
-        return settings, _float_ratio(settings["cpu_allocation_ratio"]), _float_ratio(settings["ram_allocation_ratio"])
+        return settings, _written((cpu, _SCALE))[1], _written((ram, _SCALE))[1]
     # Round the reservation up: holding back a little more never promises too much.
     # vcpus - target / keep, as a fraction; 0 when the target needs every vCPU.
     cpu_n = vcpus * target_vcpus[1] * keep_cpu[0] - target_vcpus[0] * keep_cpu[1]
     mem_n = memory * target_mem[1] * keep_ram[0] - target_mem[0] * keep_ram[1]
-    cpu_ratio, ram_ratio = keep_cpu[0] / keep_cpu[1], keep_ram[0] / keep_ram[1]
+    (cpu_ratio, cpu_back), (ram_ratio, ram_back) = _written(keep_cpu), _written(keep_ram)
     settings = {"cpu_allocation_ratio": cpu_ratio, "ram_allocation_ratio": ram_ratio,
                 "reserved_host_cpus": -(-cpu_n // (target_vcpus[1] * keep_cpu[0])) if cpu_n > 0 else 0,
                 "reserved_host_memory_mb": -(-mem_n // (target_mem[1] * keep_ram[0])) if mem_n > 0 else 0}
-    return settings, _float_ratio(cpu_ratio), _float_ratio(ram_ratio)
+    return settings, cpu_back, ram_back
 
 
 def _plan(hosts: _Hosts, vm_cpu: Sequence[int], vm_mem: Sequence[int], policy: Policy, nova: NovaView, mode: str,
@@ -644,12 +664,12 @@ def _plan(hosts: _Hosts, vm_cpu: Sequence[int], vm_mem: Sequence[int], policy: P
         raise PlanError("mode must be full or overcommit, not %r" % mode)
     if method not in METHODS:
         raise PlanError("method must be ratio or reserved, not %r" % method)
-    given = {"headroom_percent": headroom_percent, "cpu_overcommit": cpu_overcommit, "ram_overcommit": ram_overcommit}
-    headroom = _number(given, "headroom_percent", "plan", default=0).as_integer_ratio()
+    headroom = _rational(headroom_percent, "headroom_percent", (0, 1))
     if headroom[0] >= 100 * headroom[1]:
         raise PlanError("plan: headroom_percent must be below 100, not %s" % headroom_percent)
-    over_cpu = _number(given, "cpu_overcommit", "plan", default=nova.cpu_allocation_ratio, positive=True).as_integer_ratio()
-    over_ram = _number(given, "ram_overcommit", "plan", default=nova.ram_allocation_ratio, positive=True).as_integer_ratio()
+    nova_cpu, nova_ram = nova.cpu_allocation_ratio.as_integer_ratio(), nova.ram_allocation_ratio.as_integer_ratio()
+    over_cpu = _rational(cpu_overcommit, "cpu_overcommit", nova_cpu, positive=True)
+    over_ram = _rational(ram_overcommit, "ram_overcommit", nova_ram, positive=True)
     usable_cpu, usable_mem, slots = _ha(hosts, vm_cpu, vm_mem, policy)
     # keep = 1 - headroom / 100
     keep_n, keep_d = 100 * headroom[1] - headroom[0], 100 * headroom[1]
@@ -681,9 +701,9 @@ def _plan(hosts: _Hosts, vm_cpu: Sequence[int], vm_mem: Sequence[int], policy: P
     settings, cpu_ratio, ram_ratio = chosen
     summary = _summary(policy.type, hosts.count, hosts.ignored, hosts.cores, hosts.threads, hosts.raw_cpu, memory,
                        usable_cpu, usable_mem, slots)
-    nova_before = _nova(hosts, nova.vcpu_unit, nova.cpu_allocation_ratio.as_integer_ratio(),
-                        nova.ram_allocation_ratio.as_integer_ratio(), nova.reserved_host_cpus, nova.reserved_host_memory_mb)
-    nova_after = _nova(hosts, nova.vcpu_unit, cpu_ratio, ram_ratio, settings["reserved_host_cpus"],
+    totals = (nova.vcpu_unit, vcpus, nova_mhz, memory)
+    nova_before = _nova(totals, nova_cpu, nova_ram, nova.reserved_host_cpus, nova.reserved_host_memory_mb)
+    nova_after = _nova(totals, cpu_ratio, ram_ratio, settings["reserved_host_cpus"],
                        settings["reserved_host_memory_mb"])
     return Plan(settings, {"ratio": by_ratio[0] if by_ratio else None, "reserved": by_reserved[0]},
                 {"ha": summary, "nova": nova_before}, {"ha": summary, "nova": nova_after},
@@ -719,27 +739,32 @@ def plan_cluster(hosts: Sequence[Mapping[str, Any]], vms: Sequence[Mapping[str, 
                  headroom_percent, cpu_overcommit, ram_overcommit)
 
 
-# Numbers already formatted: ratios and shares recur across clusters. An int and a float of the same
-# value format alike ("2" for 2 and 2.0), so they may share an entry.
-_FORMATTED: Dict[Number, str] = {}
+class _Formatted(Dict[Number, str]):
+    """Numbers formatted for the explanation (at most 4 decimals, no trailing zeros), by value: ratios
+    and shares recur across clusters. An int and a float of the same value format alike ("2" for 2 and
+    2.0), so they may share an entry; the table stays small (emptied at 4096 entries)."""
+
+    def __missing__(self, value: Number) -> str:
+        text = f"{value:.4f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
+        return _remember(self, value, text)
+
+
+_FORMATTED = _Formatted()
 
 
 def _fmt(value: Any) -> str:
     """A number for the explanation: at most 4 decimals, no trailing zeros."""
-    text = _FORMATTED.get(value)
-    if text is None:
-        text = _remember(_FORMATTED, value, ("%.4f" % value).rstrip("0").rstrip(".") if isinstance(value, float) else str(value))
-    return text
+    return _FORMATTED[value]
 
 
 def _explain(hosts: _Hosts, policy: str, slots: Dict[str, Any], ha: Dict[str, Any], cpu_pct: Number, mem_pct: Number,
              nova: NovaView, mode: str, method: str, headroom: Rational, over_cpu: Rational, over_ram: Rational,
              nb: Dict[str, Any], na: Dict[str, Any], chosen: Dict[str, Any]) -> List[str]:
     """The plan in sentences, for the operator reading the task output."""
-    fmt = _fmt
+    fmt = _FORMATTED  # fmt[number]: the number's text
     not_counted = f"; not counted (disconnected or in maintenance): {', '.join(hosts.ignored)}" if hosts.ignored else ""
     lines = [f"{hosts.count} host(s) counted ({hosts.cores} cores, {hosts.threads} threads, "
-             f"{fmt(_q(hosts.raw_cpu, 1000))} GHz, {fmt(_q(hosts.raw_mem, 1024))} GB){not_counted}."]
+             f"{fmt[_q(hosts.raw_cpu, 1000)]} GHz, {fmt[_q(hosts.raw_mem, 1024)]} GB){not_counted}."]
     if policy == "disabled":
         lines.append("HA admission control is disabled: it holds nothing back.")
     elif policy == "slots":
@@ -747,21 +772,21 @@ def _explain(hosts: _Hosts, policy: str, slots: Dict[str, Any], ha: Dict[str, An
         lines.append(f"Slot policy: slot {slots['cpu_mhz']} MHz / {slots['memory_mb']} MB, {slots['total']} slot(s) in the "
                      f"cluster; removing the {len(removed)} host(s) with the most slots ({', '.join(removed)}) leaves "
                      f"{slots['usable']} slot(s), {slots['used']} used by powered-on VMs.")
-    lines.append(f"HA-usable capacity ({policy} policy): {fmt(ha['cpu_ghz'])} GHz ({fmt(cpu_pct)}%) and "
-                 f"{fmt(ha['memory_gb'])} GB ({fmt(mem_pct)}%).")
-    lines.append(f"Nova now ({nova.vcpu_unit} as vCPUs, ratios {fmt(nb['cpu_allocation_ratio'])} / "
-                 f"{fmt(nb['ram_allocation_ratio'])}, reserved {nb['reserved_host_cpus']} vCPU / "
-                 f"{nb['reserved_host_memory_mb']} MB) promises {nb['vcpus']} vCPU = {fmt(nb['cpu_ghz'])} GHz and "
-                 f"{fmt(nb['memory_gb'])} GB.")
-    less = f" less {fmt(_q(*headroom))}% headroom" if headroom[0] else ""
+    lines.append(f"HA-usable capacity ({policy} policy): {fmt[ha['cpu_ghz']]} GHz ({fmt[cpu_pct]}%) and "
+                 f"{fmt[ha['memory_gb']]} GB ({fmt[mem_pct]}%).")
+    lines.append(f"Nova now ({nova.vcpu_unit} as vCPUs, ratios {fmt[nb['cpu_allocation_ratio']]} / "
+                 f"{fmt[nb['ram_allocation_ratio']]}, reserved {nb['reserved_host_cpus']} vCPU / "
+                 f"{nb['reserved_host_memory_mb']} MB) promises {nb['vcpus']} vCPU = {fmt[nb['cpu_ghz']]} GHz and "
+                 f"{fmt[nb['memory_gb']]} GB.")
+    less = f" less {fmt[_q(*headroom)]}% headroom" if headroom[0] else ""
     if mode == "full":
         lines.append(f"Mode full: every VM reserves all its vCPUs and memory, so Nova must promise no more than HA admits"
                      f"{less}.")
     else:
-        lines.append(f"Mode overcommit: {fmt(over_cpu[0] / over_cpu[1])} x CPU and {fmt(over_ram[0] / over_ram[1])} x "
+        lines.append(f"Mode overcommit: {fmt[over_cpu[0] / over_cpu[1]]} x CPU and {fmt[over_ram[0] / over_ram[1]]} x "
                      f"memory on top of the HA-usable share{less}.")
-    lines.append(f"Plan ({method}): cpu_allocation_ratio {fmt(chosen['cpu_allocation_ratio'])}, ram_allocation_ratio "
-                 f"{fmt(chosen['ram_allocation_ratio'])}, reserved_host_cpus {chosen['reserved_host_cpus']}, "
+    lines.append(f"Plan ({method}): cpu_allocation_ratio {fmt[chosen['cpu_allocation_ratio']]}, ram_allocation_ratio "
+                 f"{fmt[chosen['ram_allocation_ratio']]}, reserved_host_cpus {chosen['reserved_host_cpus']}, "
                  f"reserved_host_memory_mb {chosen['reserved_host_memory_mb']}; Nova then promises {na['vcpus']} vCPU = "
-                 f"{fmt(na['cpu_ghz'])} GHz and {fmt(na['memory_gb'])} GB.")
+                 f"{fmt[na['cpu_ghz']]} GHz and {fmt[na['memory_gb']]} GB.")
     return lines

@@ -368,6 +368,13 @@ SAME = [
     ("admission control disabled", MIXED, [], dict(type="disabled"), {}, "full", "ratio", 0),
     ("all connected, one in maintenance", MIXED[:4] + MIXED[5:], MIXED_VMS, dict(type="slots", failover_level=1),
      dict(vcpu_unit="threads"), "full", "ratio", 0),
+    # The reader compares every host with the first one: the first host out of count, and hosts out of
+    # count before, among and after the hosts of its group.
+    ("the first host in maintenance", [MIXED[3]] + MIXED[:3] + MIXED[4:], MIXED_VMS, dict(type="slots", failover_level=2),
+     dict(vcpu_unit="cores"), "overcommit", "ratio", 0),
+    ("one model, hosts out of count around the first host's group",
+     [Host("m%d" % i, 16, 2000, 65536, maintenance=i in (0, 3), connected=i != 6) for i in range(7)], MIXED_VMS,
+     dict(type="failover_hosts", failover_hosts=["m2", "m3"]), dict(vcpu_unit="threads"), "full", "reserved", 10.0),
 ]
 
 
